@@ -1,0 +1,106 @@
+//! `upflow parse FILE`: what the splitter would make of an export, without AWS or a database.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use upflow::ingest::{Export, ExportError, ExportItem, Format, ReadOptions};
+use upflow::normalise::date::export_time_from_name;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The export file (CSV, JSON array or JSON Lines).
+    file: PathBuf,
+    /// Force the format instead of detecting it.
+    #[arg(long, value_parser = parse_format)]
+    format: Option<Format>,
+    /// Leave the original record (`raw`) out of each line.
+    #[arg(long)]
+    no_raw: bool,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    Format::from_name(s).ok_or_else(|| format!("unknown format {s:?}: use csv, json or jsonl"))
+}
+
+/// Exit codes: 0 the file was read; 1 it could not be opened or read; 2 it is not an export.
+pub fn run(args: &Args) -> ExitCode {
+    let name = args.file.display().to_string();
+    let file = match std::fs::File::open(&args.file) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("upflow: cannot open {name}: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let options = ReadOptions {
+        name: name.clone(),
+        format: args.format,
+        reference_time: reference_time(&args.file, &file),
+    };
+    let mut export = match Export::open(file, &options) {
+        Ok(export) => export,
+        Err(e) => return fail(&name, &e),
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    while let Some(item) = export.next_item() {
+        match item {
+            Ok(ExportItem::Job { mut job, .. }) => {
+                if args.no_raw {
+                    job.raw = serde_json::Value::Null;
+                }
+                let written = serde_json::to_writer(&mut out, &job)
+                    .map_err(std::io::Error::from)
+                    .and_then(|_| out.write_all(b"\n"));
+                if let Err(e) = written {
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        return ExitCode::SUCCESS;
+                    }
+                    eprintln!("upflow: cannot write output: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+            Ok(ExportItem::Rejected { row, reason, .. }) => {
+                let _ = writeln!(err, "row {row}: {reason}");
+            }
+            Ok(ExportItem::Duplicate { .. }) => {}
+            Err(e) => {
+                let _ = out.flush();
+                return fail(&name, &e);
+            }
+        }
+    }
+    let _ = out.flush();
+    let c = export.counts();
+    let _ = writeln!(
+        err,
+        "parsed {}, rejected {}, duplicates {}",
+        c.parsed, c.rejected, c.duplicates
+    );
+    ExitCode::SUCCESS
+}
+
+fn fail(name: &str, e: &ExportError) -> ExitCode {
+    eprintln!("upflow: {name}: {e}");
+    match e {
+        ExportError::NotAnExport { .. } => ExitCode::from(2),
+        ExportError::Read(_) => ExitCode::from(1),
+    }
+}
+
+/// "Posted 2 hours ago" counts back from the export's time: from the Apify file name when it
+/// carries one, else the file's modification time.
+fn reference_time(path: &std::path::Path, file: &std::fs::File) -> DateTime<Utc> {
+    export_time_from_name(&path.display().to_string())
+        .or_else(|| {
+            file.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .map(DateTime::<Utc>::from)
+        })
+        .unwrap_or_else(Utc::now)
+}

@@ -1,0 +1,45 @@
+//! `upflow`: the terminal side of upflow.
+//!
+//! - `upflow parse FILE [--format csv|json|jsonl]`: normalised jobs as JSON lines on stdout,
+//!   rejected rows and a summary on stderr.
+//! - `upflow migrate`: applies the database schema (`DATABASE_URL`).
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "upflow",
+    version,
+    about = "Rank Upwork jobs from Apify exports"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse an export and print each normalised job as one JSON line.
+    Parse(commands::parse::Args),
+    /// Apply the database migrations to DATABASE_URL.
+    Migrate,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("UPFLOW_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Parse(args) => commands::parse::run(&args),
+        Command::Migrate => commands::migrate::run(),
+    }
+}

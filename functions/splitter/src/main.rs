@@ -1,0 +1,15 @@
+//! Lambda entry point: clients and the pool are built once per container, outside the handler.
+
+use aws_lambda_events::event::s3::S3Event;
+use lambda_runtime::{service_fn, Error, LambdaEvent};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let splitter = splitter::from_env().await?;
+    let splitter = &splitter;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<S3Event>| async move {
+        splitter::handle(event.payload, splitter).await
+    }))
+    .await
+}

@@ -1,0 +1,220 @@
+//! Turns one record's aliased values ("hits") into a canonical [`Job`], or a rejection reason.
+//!
+//! Resolution rules, the same for every actor:
+//! - for a scalar field, the best-ranked alias whose value normalises wins;
+//! - for a list field (skills, questions), the best-ranked alias that has any value supplies
+//!   the whole list, in array order;
+//! - a budget whose kind is not stated by its own text (`30 - 50`) takes it from the job type,
+//!   and a range is hourly.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::aliases::{Field, Target};
+use crate::job::{Client, Job, JobType};
+use crate::normalise::{
+    boolean::parse_bool,
+    country::normalise_country,
+    date::parse_timestamp,
+    job_type::parse_job_type,
+    money::{parse_amount, parse_budget},
+    number::{parse_count, parse_percent, parse_rating},
+    proposals::parse_proposals,
+    text::{clean, extract_urls, job_id_from_url, normalise_job_id, split_list, url_from_job_id},
+};
+
+/// One source value that the alias table mapped onto a field.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit<'a> {
+    pub target: Target,
+    /// Array position for `tags/3`-style keys; `None` for a single cell.
+    pub index: Option<u32>,
+    pub value: &'a str,
+}
+
+/// Why a record could not become a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    MissingTitle,
+    MissingIdAndUrl,
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rejection::MissingTitle => f.write_str("missing title"),
+            Rejection::MissingIdAndUrl => f.write_str("missing both job id and url"),
+        }
+    }
+}
+
+/// Builds a job from a record's hits. `hits` is sorted in place; `reference` resolves relative
+/// dates such as "Posted 17 minutes ago".
+/// A rejected record gets its raw value back with the reason.
+pub fn build_job(
+    hits: &mut [Hit<'_>],
+    raw: Value,
+    reference: DateTime<Utc>,
+) -> Result<Job, (Rejection, Value)> {
+    hits.sort_by_key(|h| (h.target.field, h.target.rank, h.index));
+    let fields = Fields { hits };
+
+    let Some(title) = fields.first(Field::Title, clean) else {
+        return Err((Rejection::MissingTitle, raw));
+    };
+    let mut url = fields.first(Field::Url, clean);
+    let job_id = fields
+        .first(Field::JobId, normalise_job_id)
+        .or_else(|| url.as_deref().and_then(job_id_from_url))
+        .or_else(|| url.as_deref().map(url_fingerprint));
+    let Some(job_id) = job_id else {
+        return Err((Rejection::MissingIdAndUrl, raw));
+    };
+    if url.is_none() {
+        url = url_from_job_id(&job_id);
+    }
+
+    let description = fields.first(Field::Description, clean);
+    let mut job_type = fields
+        .first(Field::JobType, parse_job_type)
+        .unwrap_or_default();
+    let mut fixed_budget = fields.first(Field::FixedBudget, parse_amount);
+    let mut hourly_min = fields.first(Field::HourlyMin, parse_amount);
+    let mut hourly_max = fields.first(Field::HourlyMax, parse_amount);
+    // A budget in the job type's own text ("Hourly: $60.00 - $120.00") or in a budget column.
+    let budget = fields
+        .first(Field::JobType, |s| {
+            parse_budget(s).filter(|b| b.kind.is_some())
+        })
+        .or_else(|| fields.first(Field::Budget, parse_budget));
+    let mut symbol_currency = None;
+    if let Some(b) = budget {
+        symbol_currency = b.currency;
+        let kind = b.kind.unwrap_or(match (job_type, b.max) {
+            (JobType::Unknown, Some(_)) => JobType::Hourly,
+            (JobType::Unknown, None) => JobType::Unknown,
+            (known, _) => known,
+        });
+        match kind {
+            JobType::Hourly => {
+                hourly_min = hourly_min.or(Some(b.min));
+                hourly_max = hourly_max.or(b.max.or(Some(b.min)));
+            }
+            JobType::Fixed => fixed_budget = fixed_budget.or(Some(b.max.unwrap_or(b.min))),
+            JobType::Unknown => fixed_budget = fixed_budget.or(Some(b.min)),
+        }
+        if job_type == JobType::Unknown {
+            job_type = kind;
+        }
+    }
+    if job_type == JobType::Unknown {
+        if hourly_min.is_some() || hourly_max.is_some() {
+            job_type = JobType::Hourly;
+        } else if fixed_budget.is_some() {
+            job_type = JobType::Fixed;
+        }
+    }
+    let currency = fields
+        .first(Field::Currency, |s| {
+            let s = s.trim();
+            (s.len() == 3 && s.bytes().all(|b| b.is_ascii_alphabetic()))
+                .then(|| s.to_ascii_uppercase())
+        })
+        .or_else(|| symbol_currency.map(str::to_string));
+
+    let external_urls = description.as_deref().map(extract_urls).unwrap_or_default();
+    Ok(Job {
+        job_id,
+        url,
+        title,
+        description,
+        job_type,
+        fixed_budget,
+        hourly_min,
+        hourly_max,
+        currency,
+        experience_level: fields.first(Field::ExperienceLevel, experience_level),
+        duration: fields.first(Field::Duration, clean),
+        skills: fields.list(Field::Skills, true),
+        category: fields.first(Field::Category, clean),
+        posted_at: fields.first(Field::PostedAt, |s| parse_timestamp(s, reference)),
+        proposals: fields.first(Field::Proposals, parse_proposals),
+        client: Client {
+            country: fields.first(Field::ClientCountry, normalise_country),
+            payment_verified: fields.first(Field::PaymentVerified, parse_bool),
+            rating: fields.first(Field::ClientRating, parse_rating),
+            reviews: fields.first(Field::ClientReviews, parse_count),
+            total_spent: fields.first(Field::ClientTotalSpent, parse_amount),
+            hires: fields.first(Field::ClientHires, parse_count),
+            hire_rate: fields.first(Field::ClientHireRate, parse_percent),
+            avg_hourly_rate: fields.first(Field::ClientAvgHourlyRate, parse_amount),
+            jobs_posted: fields.first(Field::ClientJobsPosted, parse_count),
+        },
+        screening_questions: fields.list(Field::Questions, false),
+        external_urls,
+        raw,
+    })
+}
+
+/// A stable id for a job known only by a URL without Upwork's ciphertext.
+fn url_fingerprint(url: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(url.trim().as_bytes());
+    format!("url-{}", hex::encode(&digest[..10]))
+}
+
+/// Upwork's three tiers under one spelling; anything else is kept as written.
+fn experience_level(s: &str) -> Option<String> {
+    let cleaned = clean(s)?;
+    let lower = cleaned.to_ascii_lowercase();
+    let level = if lower.contains("entry") || lower == "1" {
+        "Entry"
+    } else if lower.contains("intermediate") || lower == "2" {
+        "Intermediate"
+    } else if lower.contains("expert") || lower == "3" {
+        "Expert"
+    } else {
+        return Some(cleaned);
+    };
+    Some(level.to_string())
+}
+
+/// The hits of one record, sorted by (field, rank, index).
+struct Fields<'h, 'a> {
+    hits: &'h [Hit<'a>],
+}
+
+impl<'a> Fields<'_, 'a> {
+    fn of(&self, field: Field) -> &[Hit<'a>] {
+        let start = self.hits.partition_point(|h| h.target.field < field);
+        let end = self.hits.partition_point(|h| h.target.field <= field);
+        &self.hits[start..end]
+    }
+
+    /// The first value, in alias order, that `parse` accepts.
+    fn first<T>(&self, field: Field, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+        self.of(field).iter().find_map(|h| parse(h.value))
+    }
+
+    /// The list from the best alias that has any value. Single cells are split into items when
+    /// `split_cells` is set (a "Skills" column holding "Python, Django").
+    fn list(&self, field: Field, split_cells: bool) -> Vec<String> {
+        let hits = self.of(field);
+        let Some(best) = hits.first().map(|h| h.target.rank) else {
+            return Vec::new();
+        };
+        let mut items: Vec<String> = Vec::new();
+        for hit in hits.iter().take_while(|h| h.target.rank == best) {
+            let new: Vec<String> = match (hit.index, split_cells) {
+                (None, true) => split_list(hit.value),
+                _ => clean(hit.value).into_iter().collect(),
+            };
+            for item in new {
+                if !items.contains(&item) {
+                    items.push(item);
+                }
+            }
+        }
+        items
+    }
+}

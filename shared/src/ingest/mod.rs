@@ -1,0 +1,229 @@
+//! Reading exports: format detection, streaming CSV and JSON readers, the alias table, and the
+//! mapping onto [`Job`](crate::job::Job), with in-file de-duplication and counts.
+//!
+//! ```text
+//! bytes ─ detect ─┬─ CsvRows  ─┐
+//!                 └─ JsonRows ─┴─ RowOutcome ─ Export (dedupe, counts) ─ ExportItem
+//! ```
+
+pub mod aliases;
+pub mod csv_rows;
+pub mod format;
+pub mod json_rows;
+pub mod mapping;
+pub mod record;
+
+use std::io::{BufReader, Chain, Cursor, Read};
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::job::Job;
+pub use format::Format;
+
+/// What one row of an export became.
+#[derive(Debug)]
+pub enum RowOutcome {
+    Job {
+        row: u64,
+        job: Box<Job>,
+    },
+    /// A row that cannot become a job, with the reason and whatever could be read of it.
+    Rejected {
+        row: u64,
+        reason: String,
+        raw: Option<Value>,
+    },
+}
+
+/// What [`Export`] hands out: each job once, each rejected row, each in-file duplicate.
+#[derive(Debug)]
+pub enum ExportItem {
+    Job {
+        row: u64,
+        job: Box<Job>,
+    },
+    Rejected {
+        row: u64,
+        reason: String,
+        raw: Option<Value>,
+    },
+    /// A row whose job id an earlier row of the same file already had.
+    Duplicate {
+        row: u64,
+        job_id: String,
+        first_row: u64,
+    },
+}
+
+/// A file that cannot be read as an export at all.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExportError {
+    #[error("not an Upwork export: {reason}{}", seen_list(.seen))]
+    NotAnExport { reason: String, seen: Vec<String> },
+    #[error("could not read the export: {0}")]
+    Read(String),
+}
+
+fn seen_list(seen: &[String]) -> String {
+    if seen.is_empty() {
+        return String::new();
+    }
+    const SHOW: usize = 40;
+    let mut list = seen
+        .iter()
+        .take(SHOW)
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if seen.len() > SHOW {
+        list.push_str(&format!(" and {} more", seen.len() - SHOW));
+    }
+    format!(" (columns seen: {list})")
+}
+
+/// Counts for one export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Rows read (jobs + rejected + duplicates).
+    pub rows: u64,
+    pub parsed: u64,
+    pub rejected: u64,
+    pub duplicates: u64,
+}
+
+/// How to read an export.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// The file name or object key: used for the format when the content does not decide.
+    pub name: String,
+    /// A format forced by the user; `None` detects it.
+    pub format: Option<Format>,
+    /// The time "Posted 17 minutes ago" counts back from: the export's time.
+    pub reference_time: DateTime<Utc>,
+}
+
+type Input<R> = BufReader<Chain<Cursor<Vec<u8>>, R>>;
+
+enum Rows<R: Read> {
+    Csv(csv_rows::CsvRows<Input<R>>),
+    Json(json_rows::JsonRows<Input<R>>),
+}
+
+/// A streaming export: rows come out one at a time, with duplicates and counts handled.
+pub struct Export<R: Read> {
+    rows: Rows<R>,
+    format: Format,
+    seen: std::collections::HashMap<String, u64>,
+    counts: Counts,
+}
+
+/// Bytes read ahead to detect the format.
+const SNIFF: usize = 8 * 1024;
+/// Read buffer for the stream.
+const BUFFER: usize = 256 * 1024;
+
+impl<R: Read> Export<R> {
+    /// Opens an export: sniffs the format and, for CSV, maps the header.
+    pub fn open(mut input: R, options: &ReadOptions) -> Result<Self, ExportError> {
+        let mut head = Vec::with_capacity(SNIFF);
+        (&mut input)
+            .take(SNIFF as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| ExportError::Read(e.to_string()))?;
+        let sniffed = format::detect(&options.name, &head);
+        let format = match (options.format, sniffed) {
+            (Some(forced), _) => forced,
+            (None, Ok(found)) => found,
+            (None, Err(reason)) => {
+                return Err(ExportError::NotAnExport {
+                    reason,
+                    seen: vec![],
+                })
+            }
+        };
+        let stream = BufReader::with_capacity(BUFFER, Cursor::new(head).chain(input));
+        let rows = match format {
+            Format::Csv => Rows::Csv(csv_rows::CsvRows::new(stream, options.reference_time)?),
+            Format::Json => Rows::Json(json_rows::JsonRows::new(
+                stream,
+                json_rows::Framing::Array,
+                options.reference_time,
+            )),
+            Format::JsonLines => Rows::Json(json_rows::JsonRows::new(
+                stream,
+                json_rows::Framing::Lines,
+                options.reference_time,
+            )),
+        };
+        Ok(Export {
+            rows,
+            format,
+            seen: Default::default(),
+            counts: Counts::default(),
+        })
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Counts so far (final once the iterator is done).
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// The next item, `None` at the end; an error ends the export.
+    pub fn next_item(&mut self) -> Option<Result<ExportItem, ExportError>> {
+        let outcome = match &mut self.rows {
+            Rows::Csv(r) => r.next_row(),
+            Rows::Json(r) => r.next_row(),
+        }?;
+        let outcome = match outcome {
+            Ok(o) => o,
+            Err(e) => return Some(Err(e)),
+        };
+        self.counts.rows += 1;
+        Some(Ok(match outcome {
+            RowOutcome::Rejected { row, reason, raw } => {
+                self.counts.rejected += 1;
+                ExportItem::Rejected { row, reason, raw }
+            }
+            RowOutcome::Job { row, job } => match self.seen.get(&job.job_id) {
+                Some(&first_row) => {
+                    self.counts.duplicates += 1;
+                    ExportItem::Duplicate {
+                        row,
+                        job_id: job.job_id,
+                        first_row,
+                    }
+                }
+                None => {
+                    self.counts.parsed += 1;
+                    self.seen.insert(job.job_id.clone(), row);
+                    ExportItem::Job { row, job }
+                }
+            },
+        }))
+    }
+}
+
+impl<R: Read> Iterator for Export<R> {
+    type Item = Result<ExportItem, ExportError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_item()
+    }
+}
+
+/// Reads a whole export into memory: for tests and small files.
+pub fn read_all<R: Read>(
+    input: R,
+    options: &ReadOptions,
+) -> Result<(Vec<ExportItem>, Counts), ExportError> {
+    let mut export = Export::open(input, options)?;
+    let mut items = Vec::new();
+    for item in export.by_ref() {
+        items.push(item?);
+    }
+    Ok((items, export.counts()))
+}

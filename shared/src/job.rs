@@ -1,0 +1,122 @@
+//! The canonical `Job`: the one shape every Apify actor's export is mapped onto.
+//!
+//! Every field a source may not know is an `Option` (or an empty list). The original record is
+//! kept in [`Job::raw`] so no field of the export is ever lost, even ones we do not model.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// How the freelancer is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum JobType {
+    Fixed,
+    Hourly,
+    #[default]
+    Unknown,
+}
+
+impl JobType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobType::Fixed => "fixed",
+            JobType::Hourly => "hourly",
+            JobType::Unknown => "unknown",
+        }
+    }
+}
+
+/// Number of proposals a job has received: an exact count (`min == max`), a range ("10 to 15")
+/// or an open range ("50+", `max == None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposals {
+    pub min: u32,
+    pub max: Option<u32>,
+}
+
+/// What the export says about the client who posted the job.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Client {
+    /// Country name (ISO codes such as `USA` are expanded to names).
+    pub country: Option<String>,
+    pub payment_verified: Option<bool>,
+    /// Average feedback, 0-5.
+    pub rating: Option<f64>,
+    pub reviews: Option<u32>,
+    /// Total spent on Upwork in the job's currency; "$50K+" is stored as its lower bound, 50000.
+    pub total_spent: Option<f64>,
+    pub hires: Option<u32>,
+    /// Hire rate in percent as the source gives it (real exports have values above 100).
+    pub hire_rate: Option<f64>,
+    pub avg_hourly_rate: Option<f64>,
+    pub jobs_posted: Option<u32>,
+}
+
+/// One Upwork job, normalised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    /// Upwork's job id: the numeric id, or the `~01…` ciphertext when only that is known.
+    pub job_id: String,
+    pub url: Option<String>,
+    pub title: String,
+    pub description: Option<String>,
+    pub job_type: JobType,
+    pub fixed_budget: Option<f64>,
+    pub hourly_min: Option<f64>,
+    pub hourly_max: Option<f64>,
+    /// ISO 4217 code, when the source states one or its amounts carry a currency symbol.
+    pub currency: Option<String>,
+    pub experience_level: Option<String>,
+    pub duration: Option<String>,
+    pub skills: Vec<String>,
+    pub category: Option<String>,
+    pub posted_at: Option<DateTime<Utc>>,
+    pub proposals: Option<Proposals>,
+    pub client: Client,
+    pub screening_questions: Vec<String>,
+    /// Links in the description, other than upwork.com's own.
+    pub external_urls: Vec<String>,
+    /// The record as it was in the export (CSV rows are un-flattened back into nested JSON).
+    pub raw: serde_json::Value,
+}
+
+impl Job {
+    /// A hash of what the client wrote: title, description, type, budget, currency, level,
+    /// duration, skills, category and screening questions. A change in it means the job must be
+    /// scored again. Volatile signals (proposals, client stats, posting age) are left out so that
+    /// re-scraping the same job does not re-score it.
+    pub fn content_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        #[derive(Serialize)]
+        struct Content<'a> {
+            title: &'a str,
+            description: Option<&'a str>,
+            job_type: JobType,
+            fixed_budget: Option<f64>,
+            hourly_min: Option<f64>,
+            hourly_max: Option<f64>,
+            currency: Option<&'a str>,
+            experience_level: Option<&'a str>,
+            duration: Option<&'a str>,
+            skills: &'a [String],
+            category: Option<&'a str>,
+            screening_questions: &'a [String],
+        }
+        let content = Content {
+            title: &self.title,
+            description: self.description.as_deref(),
+            job_type: self.job_type,
+            fixed_budget: self.fixed_budget,
+            hourly_min: self.hourly_min,
+            hourly_max: self.hourly_max,
+            currency: self.currency.as_deref(),
+            experience_level: self.experience_level.as_deref(),
+            duration: self.duration.as_deref(),
+            skills: &self.skills,
+            category: self.category.as_deref(),
+            screening_questions: &self.screening_questions,
+        };
+        let bytes = serde_json::to_vec(&content).expect("job content serialises");
+        hex::encode(&Sha256::digest(&bytes)[..16])
+    }
+}

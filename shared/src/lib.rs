@@ -1,0 +1,17 @@
+//! upflow: turns Apify exports of Upwork jobs into a ranked shortlist.
+//!
+//! The domain is pure ([`job`], [`normalise`], [`ingest`]); I/O sits behind small adapters
+//! ([`store`] for Postgres, [`queue`] for SQS, [`blob`] for S3); [`split`] is the splitter
+//! function's service, which the Lambda binary only wires to its event.
+
+pub mod aws;
+pub mod blob;
+pub mod config;
+pub mod ingest;
+pub mod job;
+pub mod normalise;
+pub mod queue;
+pub mod split;
+pub mod store;
+
+pub use job::{Client, Job, JobType, Proposals};

@@ -1,0 +1,567 @@
+//! Timestamps: absolute ones in the shapes exports use (RFC 3339, naive ISO, US dates, month
+//! names, epoch seconds or millis), relative ones ("Posted 17 minutes ago") resolved against a
+//! reference time, and the export time Apify writes into its file names.
+//!
+//! Every result is UTC. A time without a zone is taken as UTC; a date without a time is
+//! midnight UTC. Absolute dates outside the years 1970..2200 are rejected as placeholders or
+//! misreads (`0001-01-01`, a two-digit year read as year 26).
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use regex::Regex;
+use std::sync::LazyLock;
+
+const MINUTE: i64 = 60;
+const HOUR: i64 = 60 * MINUTE;
+const DAY: i64 = 24 * HOUR;
+const WEEK: i64 = 7 * DAY;
+const MONTH: i64 = 30 * DAY;
+const YEAR: i64 = 365 * DAY;
+
+/// Epoch values at or above this are milliseconds, below it seconds.
+const MILLIS_FROM: u64 = 100_000_000_000;
+
+/// Strips a leading "Posted", "Posted:" or "Posted on" (any case).
+fn strip_posted(t: &str) -> &str {
+    let b = t.as_bytes();
+    if b.len() > 6 && b[..6].eq_ignore_ascii_case(b"posted") && !b[6].is_ascii_alphabetic() {
+        let rest = t[6..].trim_start_matches(|c: char| c == ':' || c.is_whitespace());
+        let rb = rest.as_bytes();
+        if rb.len() > 3 && rb[..3].eq_ignore_ascii_case(b"on ") {
+            return rest[3..].trim_start();
+        }
+        return rest;
+    }
+    t
+}
+
+/// Keeps plausible dates only.
+fn plausible(dt: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    (1970..2200).contains(&dt.year()).then_some(dt)
+}
+
+fn naive_date(t: &str, formats: &[&str]) -> Option<DateTime<Utc>> {
+    formats.iter().find_map(|f| {
+        NaiveDate::parse_from_str(t, f)
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc())
+    })
+}
+
+fn naive_date_time(t: &str, formats: &[&str]) -> Option<DateTime<Utc>> {
+    formats.iter().find_map(|f| {
+        NaiveDateTime::parse_from_str(t, f)
+            .ok()
+            .map(|d| d.and_utc())
+    })
+}
+
+/// `2026-05-24…`: RFC 3339, naive date-times (UTC), offsets without a colon, a bare date.
+fn parse_iso(t: &str) -> Option<DateTime<Utc>> {
+    if t.len() == 10 {
+        return naive_date(t, &["%Y-%m-%d"]);
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Some(dt.to_utc());
+    }
+    let naive = t
+        .strip_suffix("UTC")
+        .or_else(|| t.strip_suffix('Z'))
+        .unwrap_or(t)
+        .trim_end();
+    naive_date_time(
+        naive,
+        &[
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+        ],
+    )
+    .or_else(|| {
+        [
+            "%Y-%m-%dT%H:%M:%S%.f%z",
+            "%Y-%m-%d %H:%M:%S%.f%z",
+            "%Y-%m-%d %H:%M:%S%.f %z",
+        ]
+        .iter()
+        .find_map(|f| DateTime::parse_from_str(t, f).ok())
+        .map(|dt| dt.to_utc())
+    })
+}
+
+/// Digit-only: `YYYYMMDD`, epoch seconds, or epoch millis (by magnitude).
+fn parse_digits(t: &str) -> Option<DateTime<Utc>> {
+    match t.len() {
+        8 => naive_date(t, &["%Y%m%d"]),
+        0..=7 => None,
+        _ => {
+            let v: u64 = t.parse().ok()?;
+            if v >= MILLIS_FROM {
+                DateTime::from_timestamp_millis(i64::try_from(v).ok()?)
+            } else {
+                DateTime::from_timestamp(i64::try_from(v).ok()?, 0)
+            }
+        }
+    }
+}
+
+/// Epoch seconds with a fraction: `1779604437.153`.
+fn parse_epoch_fraction(t: &str) -> Option<DateTime<Utc>> {
+    let (secs, frac) = t.split_once('.')?;
+    if !(9..=10).contains(&secs.len())
+        || frac.is_empty()
+        || !secs.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut nanos = 0u32;
+    for i in 0..9 {
+        let d = frac.as_bytes().get(i).map_or(0, |c| u32::from(c - b'0'));
+        nanos = nanos * 10 + d;
+    }
+    DateTime::from_timestamp(secs.parse().ok()?, nanos)
+}
+
+/// `05/24/2026` (US order; day-first when the first part exceeds 12) or `2026/05/24`.
+fn parse_slashed(t: &str) -> Option<DateTime<Utc>> {
+    let b = t.as_bytes();
+    if b.len() >= 10 && b[4] == b'/' {
+        return naive_date(t, &["%Y/%m/%d"]);
+    }
+    let date = t.split(' ').next().unwrap_or(t);
+    if date.rsplit('/').next().map(str::len) != Some(4) {
+        return None;
+    }
+    if date.len() == t.len() {
+        naive_date(t, &["%m/%d/%Y", "%d/%m/%Y"])
+    } else {
+        naive_date_time(
+            t,
+            &[
+                "%m/%d/%Y %H:%M:%S",
+                "%m/%d/%Y %H:%M",
+                "%d/%m/%Y %H:%M:%S",
+                "%d/%m/%Y %H:%M",
+            ],
+        )
+    }
+}
+
+/// Parses an absolute timestamp to UTC:
+/// - RFC 3339: `2026-05-24T06:33:57.153Z`, `2026-05-24T08:33:57+02:00`;
+/// - naive ISO taken as UTC: `2026-05-24 06:33:57`, `2026-05-24T06:33:57`, `… UTC`;
+/// - a date alone at midnight UTC: `2026-05-24`, `20260524`, `May 24, 2026`, `24 May 2026`,
+///   `05/24/2026` (day-first `24/05/2026` when unambiguous), `2026/05/24`;
+/// - RFC 2822: `Sun, 24 May 2026 06:33:57 +0000`;
+/// - epoch seconds (`1779604437`, also `1779604437.153`) or millis (`1779604437153`): a
+///   digit-only string of 9+ digits is millis when it is at least 10^11.
+///
+/// A leading "Posted" / "Posted on" is ignored. Nonsense, and dates outside 1970..2200, are
+/// `None`.
+pub fn parse_absolute(s: &str) -> Option<DateTime<Utc>> {
+    let t = strip_posted(s.trim());
+    let b = t.as_bytes();
+    let first = *b.first()?;
+    let dt = if first.is_ascii_digit() {
+        if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' {
+            parse_iso(t)
+        } else if b.iter().all(u8::is_ascii_digit) {
+            parse_digits(t)
+        } else if b.contains(&b'/') {
+            parse_slashed(t)
+        } else if b.contains(&b'.') {
+            parse_epoch_fraction(t)
+        } else {
+            naive_date(t, &["%d %B %Y", "%d %B, %Y", "%d-%b-%Y"])
+        }
+    } else if first.is_ascii_alphabetic() {
+        DateTime::parse_from_rfc2822(t)
+            .ok()
+            .map(|dt| dt.to_utc())
+            .or_else(|| naive_date(t, &["%B %d, %Y", "%B %d %Y"]))
+    } else {
+        None
+    };
+    dt.and_then(plausible)
+}
+
+/// Seconds in a unit word (`min`, `hours`, `d`, `wks`, `mo`, `yrs`, ...).
+fn unit_seconds(unit: &str) -> Option<i64> {
+    Some(match unit {
+        "s" | "sec" | "secs" | "second" | "seconds" => 1,
+        "m" | "min" | "mins" | "minute" | "minutes" => MINUTE,
+        "h" | "hr" | "hrs" | "hour" | "hours" => HOUR,
+        "d" | "day" | "days" => DAY,
+        "w" | "wk" | "wks" | "week" | "weeks" => WEEK,
+        "mo" | "mos" | "month" | "months" => MONTH,
+        "y" | "yr" | "yrs" | "year" | "years" => YEAR,
+        _ => return None,
+    })
+}
+
+/// Seconds before the reference for "<count> <unit>" (the "ago" already removed).
+fn ago_seconds(body: &str) -> Option<i64> {
+    let mut words = body
+        .split_ascii_whitespace()
+        .skip_while(|w| matches!(*w, "about" | "around" | "almost" | "nearly" | "over" | "~"));
+    let first = words.next()?;
+    let (count, glued) = match first {
+        "a" | "an" | "one" => match words.next()? {
+            "few" => (3, None),
+            w => (1, Some(w)),
+        },
+        "few" | "several" => (3, None),
+        _ => {
+            let digits = first.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 || digits > 9 {
+                return None;
+            }
+            let count: i64 = first[..digits].parse().ok()?;
+            let rest = first[digits..].trim_start_matches('+');
+            (count, (!rest.is_empty()).then_some(rest))
+        }
+    };
+    let unit = match glued {
+        Some(u) => u,
+        None => words.next()?,
+    };
+    if words.next().is_some() {
+        return None;
+    }
+    count.checked_mul(unit_seconds(unit)?)
+}
+
+/// Resolves a relative time against `reference` (the scrape or export time), case-insensitively:
+/// `Posted 17 minutes ago`, `13 hours ago`, `an hour ago`, `a minute ago`, `2 days ago`,
+/// `yesterday`, `just now`, `seconds ago`, `last week`, `2 weeks ago`, `a month ago`,
+/// `30+ days ago` (30 days), `5 mins ago`, `2 hrs ago`, `5m ago`. A month is 30 days and a
+/// year 365. Anything else, including text longer than 64 bytes, is `None`.
+pub fn parse_relative(s: &str, reference: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let t = s.trim();
+    let mut buf = [0u8; 64];
+    let lower = buf.get_mut(..t.len())?;
+    lower.copy_from_slice(t.as_bytes());
+    lower.make_ascii_lowercase();
+    let lower = std::str::from_utf8(lower).ok()?;
+    let phrase = strip_posted(lower.trim_end_matches('.').trim_end());
+    let secs = match phrase {
+        "just now"
+        | "now"
+        | "today"
+        | "moments ago"
+        | "a moment ago"
+        | "seconds ago"
+        | "a few seconds ago"
+        | "few seconds ago"
+        | "less than a minute ago" => 0,
+        "yesterday" => DAY,
+        "last week" => WEEK,
+        "last month" => MONTH,
+        "last year" => YEAR,
+        _ => ago_seconds(phrase.strip_suffix("ago")?)?,
+    };
+    reference.checked_sub_signed(TimeDelta::try_seconds(secs)?)
+}
+
+/// Parses a timestamp that may be absolute or relative: [`parse_absolute`] first, then
+/// [`parse_relative`] against `reference`.
+pub fn parse_timestamp(s: &str, reference: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    parse_absolute(s).or_else(|| parse_relative(s, reference))
+}
+
+/// `YYYY-MM-DD_HH-MM-SS[-mmm]` as Apify writes it into export file names.
+static EXPORT_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[^0-9])(\d{4})-(\d{2})-(\d{2})_(\d{2})-(\d{2})-(\d{2})(?:-(\d{3}))?(?:[^0-9]|$)",
+    )
+    .expect("valid regex")
+});
+
+/// The export time Apify writes into a dataset file name, as UTC:
+/// `dataset_upwork-job-scraper_2026-05-24_06-55-21-455.json` -> 2026-05-24T06:55:21.455Z.
+/// Works on a bare name, a path or an S3 key (only the last path segment is read); the
+/// milliseconds are optional. The last such stamp in the name wins. No stamp is `None`.
+pub fn export_time_from_name(name: &str) -> Option<DateTime<Utc>> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let caps = EXPORT_TIME.captures_iter(base).last()?;
+    let num = |i: usize| -> Option<u32> { caps.get(i)?.as_str().parse().ok() };
+    let year = i32::try_from(num(1)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, num(2)?, num(3)?)?;
+    let millis = caps.get(7).map_or(Some(0), |m| m.as_str().parse().ok())?;
+    let time = date.and_hms_milli_opt(num(4)?, num(5)?, num(6)?, millis)?;
+    Some(time.and_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap()
+    }
+
+    fn ms(dt: DateTime<Utc>, millis: i64) -> DateTime<Utc> {
+        dt + TimeDelta::milliseconds(millis)
+    }
+
+    #[test]
+    fn rfc3339_from_real_exports() {
+        assert_eq!(
+            parse_absolute("2026-05-24T06:33:57.153Z"),
+            Some(ms(utc(2026, 5, 24, 6, 33, 57), 153))
+        );
+        assert_eq!(
+            parse_absolute("2026-02-04T23:15:26.182Z"),
+            Some(ms(utc(2026, 2, 4, 23, 15, 26), 182))
+        );
+        assert_eq!(
+            parse_absolute("2014-06-04T17:59:10.123Z"),
+            Some(ms(utc(2014, 6, 4, 17, 59, 10), 123))
+        );
+    }
+
+    #[test]
+    fn iso_variants() {
+        let t = utc(2026, 5, 24, 6, 33, 57);
+        assert_eq!(parse_absolute("2026-05-24T08:33:57+02:00"), Some(t));
+        assert_eq!(parse_absolute("2026-05-24T01:33:57-05:00"), Some(t));
+        assert_eq!(parse_absolute("2026-05-24T08:33:57+0200"), Some(t));
+        assert_eq!(parse_absolute("2026-05-24 06:33:57"), Some(t));
+        assert_eq!(parse_absolute("2026-05-24T06:33:57"), Some(t));
+        assert_eq!(parse_absolute("2026-05-24 06:33:57 UTC"), Some(t));
+        assert_eq!(parse_absolute("2026-05-24 06:33:57Z"), Some(t));
+        assert_eq!(parse_absolute(" 2026-05-24T06:33:57Z "), Some(t));
+        assert_eq!(parse_absolute("2026-05-24 06:33:57.153"), Some(ms(t, 153)));
+        assert_eq!(
+            parse_absolute("2026-05-24T06:33"),
+            Some(utc(2026, 5, 24, 6, 33, 0))
+        );
+        assert_eq!(
+            parse_absolute("2026-05-24"),
+            Some(utc(2026, 5, 24, 0, 0, 0))
+        );
+    }
+
+    #[test]
+    fn human_dates() {
+        let d = utc(2026, 5, 24, 0, 0, 0);
+        assert_eq!(parse_absolute("May 24, 2026"), Some(d));
+        assert_eq!(parse_absolute("May 24 2026"), Some(d));
+        assert_eq!(parse_absolute("24 May 2026"), Some(d));
+        assert_eq!(parse_absolute("24 May, 2026"), Some(d));
+        assert_eq!(parse_absolute("24-May-2026"), Some(d));
+        assert_eq!(
+            parse_absolute("September 5, 2025"),
+            Some(utc(2025, 9, 5, 0, 0, 0))
+        );
+        assert_eq!(
+            parse_absolute("Sep 5, 2025"),
+            Some(utc(2025, 9, 5, 0, 0, 0))
+        );
+        assert_eq!(parse_absolute("05/24/2026"), Some(d));
+        assert_eq!(parse_absolute("5/24/2026"), Some(d));
+        assert_eq!(parse_absolute("24/05/2026"), Some(d));
+        assert_eq!(parse_absolute("2026/05/24"), Some(d));
+        assert_eq!(parse_absolute("20260524"), Some(d));
+        assert_eq!(
+            parse_absolute("05/24/2026 06:33:57"),
+            Some(utc(2026, 5, 24, 6, 33, 57))
+        );
+        assert_eq!(parse_absolute("Posted on May 24, 2026"), Some(d));
+        assert_eq!(parse_absolute("Posted: 2026-05-24"), Some(d));
+        assert_eq!(
+            parse_absolute("Sun, 24 May 2026 06:33:57 +0000"),
+            Some(utc(2026, 5, 24, 6, 33, 57))
+        );
+    }
+
+    #[test]
+    fn epochs() {
+        let t = utc(2026, 5, 24, 6, 33, 57);
+        assert_eq!(parse_absolute("1779604437"), Some(t));
+        assert_eq!(parse_absolute("1779604437153"), Some(ms(t, 153)));
+        assert_eq!(parse_absolute("1779604437.153"), Some(ms(t, 153)));
+        // 10^11 is the boundary: below it seconds, from it millis.
+        assert_eq!(
+            parse_absolute("99999999999"),
+            DateTime::from_timestamp(99_999_999_999, 0).and_then(plausible)
+        );
+        assert_eq!(
+            parse_absolute("100000000000"),
+            DateTime::from_timestamp_millis(100_000_000_000)
+        );
+        assert_eq!(
+            parse_absolute("123456789"),
+            DateTime::from_timestamp(123_456_789, 0)
+        );
+    }
+
+    #[test]
+    fn absolute_nonsense() {
+        for bad in [
+            "",
+            " ",
+            "N/A",
+            "null",
+            "yesterday",
+            "Posted 17 minutes ago",
+            "2026",
+            "1234567",
+            "0001-01-01T00:00:00Z",
+            "2026-13-01",
+            "2026-02-30",
+            "2026-05-24T25:00:00Z",
+            "13/13/2026",
+            "5/24/26",
+            "24 May 26",
+            "May 24",
+            "not a date",
+            "99999999999999999999999",
+            "1779604437.",
+        ] {
+            assert_eq!(parse_absolute(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn relative_from_real_exports() {
+        // The 2026-05-24 export was written at 06:55:21.455; its first job says
+        // "Posted 17 minutes ago" and has absoluteDate 06:33:57.153 (the scrape ran earlier).
+        let export =
+            export_time_from_name("dataset_upwork-job-scraper_2026-05-24_06-55-21-455.json")
+                .unwrap();
+        let posted = parse_relative("Posted 17 minutes ago", export).unwrap();
+        assert_eq!(posted, export - TimeDelta::minutes(17));
+        let absolute = parse_absolute("2026-05-24T06:33:57.153Z").unwrap();
+        assert!((posted - absolute).num_minutes().abs() < 10);
+        for (s, h) in [
+            ("Posted 2 hours ago", 2),
+            ("Posted 3 hours ago", 3),
+            ("Posted 6 hours ago", 6),
+        ] {
+            assert_eq!(
+                parse_relative(s, export),
+                Some(export - TimeDelta::hours(h))
+            );
+        }
+    }
+
+    #[test]
+    fn relative_forms() {
+        let r = utc(2026, 5, 24, 12, 0, 0);
+        let ago = |secs: i64| Some(r - TimeDelta::seconds(secs));
+        assert_eq!(parse_relative("13 hours ago", r), ago(13 * HOUR));
+        assert_eq!(parse_relative("an hour ago", r), ago(HOUR));
+        assert_eq!(parse_relative("An Hour Ago", r), ago(HOUR));
+        assert_eq!(parse_relative("a minute ago", r), ago(MINUTE));
+        assert_eq!(parse_relative("1 day ago", r), ago(DAY));
+        assert_eq!(parse_relative("2 days ago", r), ago(2 * DAY));
+        assert_eq!(parse_relative("yesterday", r), ago(DAY));
+        assert_eq!(parse_relative("Yesterday", r), ago(DAY));
+        assert_eq!(parse_relative("just now", r), ago(0));
+        assert_eq!(parse_relative("Posted just now", r), ago(0));
+        assert_eq!(parse_relative("seconds ago", r), ago(0));
+        assert_eq!(parse_relative("last week", r), ago(WEEK));
+        assert_eq!(parse_relative("2 weeks ago", r), ago(2 * WEEK));
+        assert_eq!(parse_relative("a month ago", r), ago(MONTH));
+        assert_eq!(parse_relative("3 months ago", r), ago(3 * MONTH));
+        assert_eq!(parse_relative("a year ago", r), ago(YEAR));
+        assert_eq!(parse_relative("30+ days ago", r), ago(30 * DAY));
+        assert_eq!(parse_relative("5 mins ago", r), ago(5 * MINUTE));
+        assert_eq!(parse_relative("2 hrs ago", r), ago(2 * HOUR));
+        assert_eq!(parse_relative("5m ago", r), ago(5 * MINUTE));
+        assert_eq!(parse_relative("2h ago", r), ago(2 * HOUR));
+        assert_eq!(parse_relative("10 seconds ago", r), ago(10));
+        assert_eq!(parse_relative("a few minutes ago", r), ago(3 * MINUTE));
+        assert_eq!(parse_relative("about an hour ago", r), ago(HOUR));
+        assert_eq!(parse_relative("POSTED 17 MINUTES AGO", r), ago(17 * MINUTE));
+        assert_eq!(parse_relative("Posted: 2 days ago.", r), ago(2 * DAY));
+        assert_eq!(parse_relative("  2 days ago  ", r), ago(2 * DAY));
+    }
+
+    #[test]
+    fn relative_nonsense() {
+        let r = utc(2026, 5, 24, 12, 0, 0);
+        for bad in [
+            "",
+            "ago",
+            "N/A",
+            "2 days",
+            "1 to 3 months",
+            "17 parsecs ago",
+            "minutes ago",
+            "2 days 3 hours ago",
+            "-2 days ago",
+            "2026-05-24",
+            "999999999999 years ago",
+            "posted",
+            "a ago",
+        ] {
+            assert_eq!(parse_relative(bad, r), None, "{bad:?}");
+        }
+        let long = format!("{} ago", "1".repeat(80));
+        assert_eq!(parse_relative(&long, r), None);
+    }
+
+    #[test]
+    fn timestamp_prefers_absolute() {
+        let r = utc(2026, 5, 24, 12, 0, 0);
+        assert_eq!(
+            parse_timestamp("2026-05-24T06:33:57.153Z", r),
+            Some(ms(utc(2026, 5, 24, 6, 33, 57), 153))
+        );
+        assert_eq!(
+            parse_timestamp("Posted 17 minutes ago", r),
+            Some(r - TimeDelta::minutes(17))
+        );
+        assert_eq!(
+            parse_timestamp("1779604437", r),
+            Some(utc(2026, 5, 24, 6, 33, 57))
+        );
+        assert_eq!(parse_timestamp("whenever", r), None);
+    }
+
+    #[test]
+    fn export_times() {
+        assert_eq!(
+            export_time_from_name("dataset_upwork-job-scraper_2026-05-24_06-55-21-455.json"),
+            Some(ms(utc(2026, 5, 24, 6, 55, 21), 455))
+        );
+        assert_eq!(
+            export_time_from_name("jobs_dataset_upwork_2026-02-05_04-09-24-623.json"),
+            Some(ms(utc(2026, 2, 5, 4, 9, 24), 623))
+        );
+        assert_eq!(
+            export_time_from_name("uploads/my jobs/dataset_x_2026-05-24_06-55-21-455.csv"),
+            Some(ms(utc(2026, 5, 24, 6, 55, 21), 455))
+        );
+        assert_eq!(
+            export_time_from_name(
+                "s3://bucket/2025-01-01_00-00-00/dataset_x_2026-05-24_06-55-21.csv"
+            ),
+            Some(utc(2026, 5, 24, 6, 55, 21))
+        );
+        assert_eq!(
+            export_time_from_name("dataset_x_2026-05-24_06-55-21"),
+            Some(utc(2026, 5, 24, 6, 55, 21))
+        );
+        assert_eq!(
+            export_time_from_name(r"C:\exports\dataset_x_2026-05-24_06-55-21-455.json"),
+            Some(ms(utc(2026, 5, 24, 6, 55, 21), 455))
+        );
+        for bad in [
+            "",
+            "dataset.json",
+            "dataset_2026-05-24.json",
+            "dataset_2026-13-24_06-55-21.json",
+            "dataset_2026-05-24_25-55-21.json",
+            "dataset_12026-05-24_06-55-21.json",
+            "dataset_2026-05-24_06-55-210.json",
+            "2026-05-24_06-55-21/dataset.json",
+        ] {
+            assert_eq!(export_time_from_name(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,400 @@
+//! Money: single amounts (`"$1,500.00"`, `"$50K+"`, `"€200"`) and budgets, which may be a range
+//! and may say how the work is paid (`"Hourly: $60.00 - $120.00"`, `"Fixed-price: $500"`,
+//! `"$20-$40/hr"`).
+//!
+//! Amounts use the shared decimal scanner (`,` thousands separators in groups of three) plus
+//! an optional magnitude suffix `K`, `M` or `B`, applied exactly (`"$1.2M"` is 1 200 000).
+//! An open amount such as `"$50K+"` is read as its lower bound.
+
+use super::number::{scan_decimal, suffix_exponent};
+use crate::job::JobType;
+
+/// A budget as a scraper prints it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Budget {
+    /// How the work is paid, when the text says so (`Hourly:`, `Fixed-price`, `/hr`).
+    pub kind: Option<JobType>,
+    /// The amount, or the low end of a range.
+    pub min: f64,
+    /// The high end of a range; `None` for a single or open (`"$500+"`) amount.
+    pub max: Option<f64>,
+    /// ISO 4217 code implied by a symbol or code in the text (`$`/`USD`, `€`/`EUR`, `£`/`GBP`).
+    pub currency: Option<&'static str>,
+}
+
+/// Currency markers that may stand next to an amount, with the ISO code each implies. Longer
+/// markers come first; the other dollars (`CA$`, `A$`, ...) imply no code we can name.
+const MARKERS: [(&[u8], Option<&str>); 12] = [
+    (b"US$", Some("USD")),
+    (b"AU$", None),
+    (b"CA$", None),
+    (b"NZ$", None),
+    (b"USD", Some("USD")),
+    (b"EUR", Some("EUR")),
+    (b"GBP", Some("GBP")),
+    ("€".as_bytes(), Some("EUR")),
+    ("£".as_bytes(), Some("GBP")),
+    (b"A$", None),
+    (b"C$", None),
+    (b"$", Some("USD")),
+];
+
+/// The currency marker at `i`, as (length, implied code). Letter markers must stand as a word.
+fn marker_at(b: &[u8], i: usize) -> Option<(usize, Option<&'static str>)> {
+    if i > 0 && b[i - 1].is_ascii_alphabetic() {
+        return None;
+    }
+    let rest = &b[i..];
+    MARKERS.iter().find_map(|&(m, code)| {
+        let matches = rest.len() >= m.len()
+            && rest[..m.len()].eq_ignore_ascii_case(m)
+            && !(m[m.len() - 1].is_ascii_alphabetic()
+                && rest.get(m.len()).is_some_and(u8::is_ascii_alphabetic));
+        matches.then_some((m.len(), code))
+    })
+}
+
+/// Skips whitespace and currency markers from `i`.
+fn skip_markers(b: &[u8], mut i: usize) -> usize {
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        match (i < b.len()).then(|| marker_at(b, i)).flatten() {
+            Some((len, _)) => i += len,
+            None => return i,
+        }
+    }
+}
+
+/// Scans an amount with an optional `K`/`M`/`B` suffix at `start` (an ASCII digit).
+fn scan_amount(b: &[u8], start: usize) -> Option<(f64, usize)> {
+    let mut n = scan_decimal(b, start)?;
+    let mut end = n.end;
+    if let Some(e) = b.get(end).and_then(|c| suffix_exponent(*c)) {
+        if !b.get(end + 1).is_some_and(u8::is_ascii_alphabetic) {
+            n.scale(e);
+            end += 1;
+        }
+    }
+    Some((n.value()?, end))
+}
+
+/// Parses one amount: `"$1,500.00"`, `"1000.0"`, `"5054"`, `"$50K+"` (50000, the lower
+/// bound), `"$1.2M"`, `"€200"`, `"USD 300"`, `"300 USD"`, `"$50K+ total spent"`.
+/// Placeholders (`N/A`, `-`, `null`, `Not specified`, empty), negative or non-finite values,
+/// ranges and rates (`"$25/hr"`) are `None`; use [`parse_budget`] for those.
+pub fn parse_amount(s: &str) -> Option<f64> {
+    let b = s.trim().as_bytes();
+    let (v, mut i) = scan_amount(b, skip_markers(b, 0))?;
+    if b.get(i) == Some(&b'+') {
+        i += 1;
+    }
+    let j = skip_markers(b, i);
+    let tail_ok = j == b.len()
+        || (b[i].is_ascii_whitespace()
+            && b[j..].iter().all(|c| c.is_ascii_alphabetic() || *c == b' '));
+    tail_ok.then_some(v)
+}
+
+/// Position of the first case-insensitive occurrence of `needle` (lowercase ASCII) in `hay`.
+pub(crate) fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// How the budget is paid, from the first of "fixed" or an hourly marker in the text.
+fn detect_kind(b: &[u8]) -> Option<JobType> {
+    let fixed = find_ci(b, b"fixed");
+    let hourly = [&b"hour"[..], b"/hr", b"/ hr", b"per hr"]
+        .iter()
+        .filter_map(|m| find_ci(b, m))
+        .min()
+        .or_else(|| {
+            (b.len() >= 2 && b[b.len() - 2..].eq_ignore_ascii_case(b"/h")).then_some(b.len())
+        });
+    match (fixed, hourly) {
+        (Some(f), Some(h)) if h < f => Some(JobType::Hourly),
+        (Some(_), _) => Some(JobType::Fixed),
+        (None, Some(_)) => Some(JobType::Hourly),
+        (None, None) => None,
+    }
+}
+
+/// The ISO code of the first currency marker in the text.
+fn detect_currency(b: &[u8]) -> Option<&'static str> {
+    let mut i = 0;
+    while i < b.len() {
+        if let Some((len, code)) = marker_at(b, i) {
+            if code.is_some() {
+                return code;
+            }
+            // A dollar we cannot name (CA$, A$, ...): do not let its `$` read as USD.
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Where a range separator (`-`, `–`, `—`, `to`) at `i` ends.
+fn range_separator(b: &[u8], i: usize) -> Option<usize> {
+    let rest = b.get(i..)?;
+    if rest.first() == Some(&b'-') {
+        Some(i + 1)
+    } else if rest.starts_with("–".as_bytes()) || rest.starts_with("—".as_bytes()) {
+        Some(i + 3)
+    } else if rest.len() >= 2
+        && rest[..2].eq_ignore_ascii_case(b"to")
+        && !rest.get(2).is_some_and(u8::is_ascii_alphabetic)
+    {
+        Some(i + 2)
+    } else {
+        None
+    }
+}
+
+/// Parses a budget: a single amount or a range, with an optional kind and currency.
+///
+/// `"$100.00"` -> 100..None; `"30 - 50"`, `"$15.00-$35.00"`, `"$15.00 – $35.00"`,
+/// `"10 to 20"` -> ranges; `"Hourly: $60.00 - $120.00"`, `"$25/hr"`, `"$25 /hour"`,
+/// `"$20-$40/hr"` -> kind Hourly; `"Fixed-price: $500"`, `"Fixed price - $500"`,
+/// `"Fixed: $1,000"` -> kind Fixed; `"Est. budget: $500"` -> 500; `"$500+"` -> 500..None.
+/// A reversed range is swapped. Text without a number (`N/A`, `Hourly`) or a negative amount
+/// is `None`.
+pub fn parse_budget(s: &str) -> Option<Budget> {
+    let b = s.trim().as_bytes();
+    let first = b.iter().position(u8::is_ascii_digit)?;
+    let lead = skip_markers(b, 0);
+    if b.get(lead) == Some(&b'-') && skip_markers(b, lead + 1) == first {
+        return None;
+    }
+    let (mut min, end) = scan_amount(b, first)?;
+    let mut i = end;
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    let mut max = None;
+    if let Some(k) = range_separator(b, i) {
+        let k = skip_markers(b, k);
+        if b.get(k).is_some_and(u8::is_ascii_digit) {
+            max = scan_amount(b, k).map(|(v, _)| v);
+        }
+    }
+    if let Some(m) = max.as_mut() {
+        if *m < min {
+            std::mem::swap(m, &mut min);
+        }
+    }
+    Some(Budget {
+        kind: detect_kind(b),
+        min,
+        max,
+        currency: detect_currency(b),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn budget(
+        kind: Option<JobType>,
+        min: f64,
+        max: Option<f64>,
+        currency: Option<&'static str>,
+    ) -> Option<Budget> {
+        Some(Budget {
+            kind,
+            min,
+            max,
+            currency,
+        })
+    }
+
+    #[test]
+    fn amounts_from_real_exports() {
+        assert_eq!(parse_amount("$100.00"), Some(100.0));
+        assert_eq!(parse_amount("$5,000.00"), Some(5000.0));
+        assert_eq!(parse_amount("$2,000.00"), Some(2000.0));
+        assert_eq!(parse_amount("1000.0"), Some(1000.0));
+        assert_eq!(parse_amount("10000.0"), Some(10000.0));
+        assert_eq!(parse_amount("5054"), Some(5054.0));
+        assert_eq!(parse_amount("0"), Some(0.0));
+        assert_eq!(parse_amount("24.56877792007422"), Some(24.56877792007422));
+        assert_eq!(parse_amount("$50K+"), Some(50_000.0));
+    }
+
+    #[test]
+    fn amounts_with_suffixes_and_currencies() {
+        assert_eq!(parse_amount("$1,500.00"), Some(1500.0));
+        assert_eq!(parse_amount("$1.2M"), Some(1_200_000.0));
+        assert_eq!(parse_amount("$1.2m+"), Some(1_200_000.0));
+        assert_eq!(parse_amount("$10k"), Some(10_000.0));
+        assert_eq!(parse_amount("$2B"), Some(2_000_000_000.0));
+        assert_eq!(parse_amount("$500+"), Some(500.0));
+        assert_eq!(parse_amount("€200"), Some(200.0));
+        assert_eq!(parse_amount("£75.50"), Some(75.5));
+        assert_eq!(parse_amount("USD 300"), Some(300.0));
+        assert_eq!(parse_amount("usd300"), Some(300.0));
+        assert_eq!(parse_amount("300 USD"), Some(300.0));
+        assert_eq!(parse_amount("300USD"), Some(300.0));
+        assert_eq!(parse_amount("US$ 300"), Some(300.0));
+        assert_eq!(parse_amount("CA$300"), Some(300.0));
+        assert_eq!(parse_amount("  $ 1,500  "), Some(1500.0));
+        assert_eq!(parse_amount("$50K+ total spent"), Some(50_000.0));
+    }
+
+    #[test]
+    fn amounts_rejected() {
+        for bad in [
+            "",
+            "   ",
+            "N/A",
+            "n/a",
+            "-",
+            "null",
+            "none",
+            "None",
+            "Not specified",
+            "-5",
+            "$-5",
+            "USD -5",
+            "5 - 10",
+            "$25/hr",
+            "5054abc",
+            "$",
+            "K",
+            "1e999",
+            "12,34",
+        ] {
+            assert_eq!(parse_amount(bad), None, "{bad:?}");
+        }
+        let huge = "9".repeat(400);
+        assert_eq!(parse_amount(&huge), None);
+    }
+
+    #[test]
+    fn budgets_from_real_exports() {
+        let usd = Some("USD");
+        assert_eq!(parse_budget("$100.00"), budget(None, 100.0, None, usd));
+        assert_eq!(parse_budget("$5,000.00"), budget(None, 5000.0, None, usd));
+        assert_eq!(
+            parse_budget("30 - 50"),
+            budget(None, 30.0, Some(50.0), None)
+        );
+        assert_eq!(
+            parse_budget("140 - 220"),
+            budget(None, 140.0, Some(220.0), None)
+        );
+        assert_eq!(parse_budget("8 - 25"), budget(None, 8.0, Some(25.0), None));
+        assert_eq!(parse_budget("1000.0"), budget(None, 1000.0, None, None));
+        assert_eq!(parse_budget("N/A"), None);
+    }
+
+    #[test]
+    fn budget_ranges() {
+        let usd = Some("USD");
+        assert_eq!(
+            parse_budget("$15.00-$35.00"),
+            budget(None, 15.0, Some(35.0), usd)
+        );
+        assert_eq!(
+            parse_budget("$15.00 – $35.00"),
+            budget(None, 15.0, Some(35.0), usd)
+        );
+        assert_eq!(
+            parse_budget("$15.00 — $35.00"),
+            budget(None, 15.0, Some(35.0), usd)
+        );
+        assert_eq!(
+            parse_budget("10 to 20"),
+            budget(None, 10.0, Some(20.0), None)
+        );
+        assert_eq!(
+            parse_budget("$10K-$20K"),
+            budget(None, 10_000.0, Some(20_000.0), usd)
+        );
+        assert_eq!(
+            parse_budget("50 - 30"),
+            budget(None, 30.0, Some(50.0), None)
+        );
+        assert_eq!(parse_budget("$500+"), budget(None, 500.0, None, usd));
+        assert_eq!(parse_budget("$50K+"), budget(None, 50_000.0, None, usd));
+        // A dash not followed by an amount is no range.
+        assert_eq!(parse_budget("30 - N/A"), budget(None, 30.0, None, None));
+    }
+
+    #[test]
+    fn budget_kinds() {
+        let usd = Some("USD");
+        let hourly = Some(JobType::Hourly);
+        let fixed = Some(JobType::Fixed);
+        assert_eq!(
+            parse_budget("Hourly: $60.00 - $120.00"),
+            budget(hourly, 60.0, Some(120.0), usd)
+        );
+        assert_eq!(
+            parse_budget("Fixed-price: $500"),
+            budget(fixed, 500.0, None, usd)
+        );
+        assert_eq!(
+            parse_budget("Fixed price - $500"),
+            budget(fixed, 500.0, None, usd)
+        );
+        assert_eq!(
+            parse_budget("Fixed: $1,000"),
+            budget(fixed, 1000.0, None, usd)
+        );
+        assert_eq!(parse_budget("$25/hr"), budget(hourly, 25.0, None, usd));
+        assert_eq!(parse_budget("$25 /hour"), budget(hourly, 25.0, None, usd));
+        assert_eq!(
+            parse_budget("$25 per hour"),
+            budget(hourly, 25.0, None, usd)
+        );
+        assert_eq!(parse_budget("$25/h"), budget(hourly, 25.0, None, usd));
+        assert_eq!(
+            parse_budget("$20-$40/hr"),
+            budget(hourly, 20.0, Some(40.0), usd)
+        );
+        assert_eq!(
+            parse_budget("Est. budget: $500"),
+            budget(None, 500.0, None, usd)
+        );
+        assert_eq!(parse_budget("Hourly"), None);
+        assert_eq!(parse_budget("Fixed price"), None);
+    }
+
+    #[test]
+    fn budget_currencies() {
+        assert_eq!(parse_budget("€200").unwrap().currency, Some("EUR"));
+        assert_eq!(parse_budget("200 EUR").unwrap().currency, Some("EUR"));
+        assert_eq!(parse_budget("£40 - £60").unwrap().currency, Some("GBP"));
+        assert_eq!(parse_budget("GBP 40").unwrap().currency, Some("GBP"));
+        assert_eq!(parse_budget("USD 300").unwrap().currency, Some("USD"));
+        assert_eq!(parse_budget("usd 300").unwrap().currency, Some("USD"));
+        assert_eq!(parse_budget("CA$300").unwrap().currency, None);
+        assert_eq!(parse_budget("A$300").unwrap().currency, None);
+        assert_eq!(parse_budget("30 - 50").unwrap().currency, None);
+        // "eur" inside a word is no currency.
+        assert_eq!(parse_budget("Europe 300").unwrap().currency, None);
+    }
+
+    #[test]
+    fn budgets_rejected() {
+        for bad in [
+            "",
+            "N/A",
+            "n/a",
+            "-",
+            "null",
+            "Hourly",
+            "Not specified",
+            "-5",
+            "$-5",
+        ] {
+            assert_eq!(parse_budget(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! Text cells: placeholders, lists packed into one cell, links in descriptions, and Upwork job
+//! ids in their three spellings (numeric `2058436318428575090`, ciphertext
+//! `~022058436318428575090` = `~02` + the numeric id, and the older `~01…` hex ciphertext).
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Trims; empty text and the placeholders `N/A`, `null` and `None` (any case) are `None`.
+pub fn clean(s: &str) -> Option<String> {
+    let t = s.trim();
+    let placeholder = t.is_empty()
+        || t.eq_ignore_ascii_case("n/a")
+        || t.eq_ignore_ascii_case("null")
+        || t.eq_ignore_ascii_case("none");
+    (!placeholder).then(|| t.to_owned())
+}
+
+/// Splits one cell holding a list on `,`, `;`, `|` and newlines; trims the items, drops empty
+/// ones and exact duplicates, and keeps the order.
+pub fn split_list(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in s.split([',', ';', '|', '\n', '\r']) {
+        let item = item.trim();
+        if !item.is_empty() && !out.iter().any(|o| o == item) {
+            out.push(item.to_owned());
+        }
+    }
+    out
+}
+
+/// `http(s)://…` or `www.…` up to whitespace, quotes, angle brackets or typographic quotes.
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?-u:\b)(?:https?://|www\.)[^\s<>"`\x{201C}\x{201D}\x{2018}\x{2019}\x{00AB}\x{00BB}\x{2026}]+"#)
+        .expect("valid regex")
+});
+
+/// Removes trailing punctuation that belongs to the sentence, not the URL. A closing bracket
+/// stays when the URL opened it (`…/Rust_(programming_language)`).
+fn trim_url(mut u: &str) -> &str {
+    loop {
+        let Some(last) = u.bytes().last() else {
+            return u;
+        };
+        let strip = match last {
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'"' => true,
+            b')' => u.matches('(').count() < u.matches(')').count(),
+            b']' => u.matches('[').count() < u.matches(']').count(),
+            b'}' => u.matches('{').count() < u.matches('}').count(),
+            _ => false,
+        };
+        if !strip {
+            return u;
+        }
+        u = &u[..u.len() - 1];
+    }
+}
+
+/// The host of a URL found by [`URL`], without scheme, credentials, port or path.
+fn host(u: &str) -> &str {
+    let rest = match u.find("://") {
+        Some(i) => &u[i + 3..],
+        None => u,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let host = authority.split(':').next().unwrap_or(authority);
+    host.trim_end_matches('.')
+}
+
+/// Whether the host is upwork.com or one of its subdomains.
+fn is_upwork(host: &str) -> bool {
+    const UPWORK: &str = "upwork.com";
+    let h = host.as_bytes();
+    h.len() >= UPWORK.len()
+        && h[h.len() - UPWORK.len()..].eq_ignore_ascii_case(UPWORK.as_bytes())
+        && (h.len() == UPWORK.len() || h[h.len() - UPWORK.len() - 1] == b'.')
+}
+
+/// The links in a description: `http(s)://` URLs and bare `www.` links (kept as written),
+/// with sentence punctuation after them removed, deduplicated in order of appearance, and
+/// without upwork.com's own links (any subdomain).
+pub fn extract_urls(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in URL.find_iter(text) {
+        let u = trim_url(m.as_str());
+        let h = host(u);
+        let named = h.len() > 4 && h.contains('.') && !h.eq_ignore_ascii_case("www");
+        if named && !is_upwork(h) && !out.iter().any(|o| o == u) {
+            out.push(u.to_owned());
+        }
+    }
+    out
+}
+
+/// Normalises an Upwork job id: trims; `~02` + digits (the ciphertext of a numeric id) becomes
+/// the numeric id (`~022058436318428575090` -> `2058436318428575090`); `~01…` ciphertexts,
+/// plain digits and any other text are kept trimmed. Empty is `None`.
+pub fn normalise_job_id(s: &str) -> Option<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if let Some(digits) = t.strip_prefix("~02") {
+        if !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit()) {
+            return Some(digits.to_owned());
+        }
+    }
+    Some(t.to_owned())
+}
+
+/// Finds the `~01…` / `~02…` ciphertext in an Upwork job URL (also as `%7E`) and returns it
+/// through [`normalise_job_id`]: `https://www.upwork.com/jobs/Title_~022058436318428575090/?…`
+/// -> `2058436318428575090`; `…/apply/Some-Title_~0140c7f1b2e3d4a5b6/` -> `~0140c7f1b2e3d4a5b6`.
+pub fn job_id_from_url(url: &str) -> Option<String> {
+    let b = url.as_bytes();
+    for i in memchr::memchr2_iter(b'~', b'%', b) {
+        let after = if b[i] == b'~' {
+            i + 1
+        } else if b.len() >= i + 3 && b[i + 1..i + 3].eq_ignore_ascii_case(b"7e") {
+            i + 3
+        } else {
+            continue;
+        };
+        let Some(kind) = b.get(after..after + 2) else {
+            continue;
+        };
+        if kind != b"01" && kind != b"02" {
+            continue;
+        }
+        let body = &b[after + 2..];
+        let len = body
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        if len > 0 {
+            // ASCII only, so the slice is valid UTF-8.
+            let body = std::str::from_utf8(&body[..len]).ok()?;
+            let kind = if kind == b"01" { "~01" } else { "~02" };
+            return normalise_job_id(&format!("{kind}{body}"));
+        }
+    }
+    None
+}
+
+/// The Upwork URL for a job id: a numeric id -> `https://www.upwork.com/jobs/~02{id}`; a
+/// `~01…` (or `~02…`) ciphertext -> `https://www.upwork.com/jobs/{id}`. Anything else is `None`.
+pub fn url_from_job_id(id: &str) -> Option<String> {
+    let t = id.trim();
+    if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) {
+        return Some(format!("https://www.upwork.com/jobs/~02{t}"));
+    }
+    let body = t.strip_prefix("~01").or_else(|| t.strip_prefix("~02"))?;
+    (!body.is_empty() && body.bytes().all(|c| c.is_ascii_alphanumeric()))
+        .then(|| format!("https://www.upwork.com/jobs/{t}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_placeholders() {
+        assert_eq!(clean("  Intermediate "), Some("Intermediate".to_owned()));
+        assert_eq!(clean("Expert"), Some("Expert".to_owned()));
+        assert_eq!(
+            clean("Less than 1 month"),
+            Some("Less than 1 month".to_owned())
+        );
+        assert_eq!(clean("Nonet"), Some("Nonet".to_owned()));
+        for bad in [
+            "", "   ", "\t\n", "N/A", "n/a", " N/A ", "null", "NULL", "None", "none",
+        ] {
+            assert_eq!(clean(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn split_lists() {
+        assert_eq!(
+            split_list("Microsoft Excel, Data Mining"),
+            vec!["Microsoft Excel", "Data Mining"]
+        );
+        assert_eq!(
+            split_list("WordPress; Web Development | PHP\nJavaScript\r\nCSS"),
+            vec!["WordPress", "Web Development", "PHP", "JavaScript", "CSS"]
+        );
+        assert_eq!(
+            split_list("Writing, Creative Writing, Writing,  ,Content Writing,"),
+            vec!["Writing", "Creative Writing", "Content Writing"]
+        );
+        // Exact duplicates only.
+        assert_eq!(split_list("HTML, html, HTML"), vec!["HTML", "html"]);
+        assert_eq!(
+            split_list("SEO Setup & Configuration"),
+            vec!["SEO Setup & Configuration"]
+        );
+        assert!(split_list("").is_empty());
+        assert!(split_list(" , ;| \n").is_empty());
+    }
+
+    #[test]
+    fn urls_from_real_descriptions() {
+        let text = "Repo:\nhttps://github.com/ryanhugh/coding-challenge-3\n\n\nPerformance Optim\n\
+            voice agent demo):\nhttps://www.youtube.com/watch?v=PFoHsmcF7A8\n\nThe video should\n\
+            exactly like:\n\n👉 https://resolve.ai/integrations\n\nThis is not about\n\
+            Domain connected: https://smokepitbarbecue.com\n\nPhone number\n\
+            We need a similar platform like https://aiapply.co/ for the first agent";
+        assert_eq!(
+            extract_urls(text),
+            vec![
+                "https://github.com/ryanhugh/coding-challenge-3",
+                "https://www.youtube.com/watch?v=PFoHsmcF7A8",
+                "https://resolve.ai/integrations",
+                "https://smokepitbarbecue.com",
+                "https://aiapply.co/",
+            ]
+        );
+    }
+
+    #[test]
+    fn urls_trailing_punctuation_and_brackets() {
+        assert_eq!(
+            extract_urls("See https://example.com/a. Then (https://example.com/b), ok?"),
+            vec!["https://example.com/a", "https://example.com/b"]
+        );
+        assert_eq!(
+            extract_urls("Read https://en.wikipedia.org/wiki/Rust_(programming_language)."),
+            vec!["https://en.wikipedia.org/wiki/Rust_(programming_language)"]
+        );
+        assert_eq!(
+            extract_urls("[site](https://example.com/x) and 'https://example.org/y'!"),
+            vec!["https://example.com/x", "https://example.org/y"]
+        );
+        assert_eq!(
+            extract_urls("“https://example.com/quoted” and <https://example.net>"),
+            vec!["https://example.com/quoted", "https://example.net"]
+        );
+        assert_eq!(
+            extract_urls("Questions?: https://example.com/faq?!"),
+            vec!["https://example.com/faq"]
+        );
+    }
+
+    #[test]
+    fn urls_www_dedup_and_case() {
+        assert_eq!(
+            extract_urls("Visit www.example.com, or WWW.Example.org; https://example.com/a https://example.com/a"),
+            vec!["www.example.com", "WWW.Example.org", "https://example.com/a"]
+        );
+        assert_eq!(
+            extract_urls("HTTP://EXAMPLE.COM/X"),
+            vec!["HTTP://EXAMPLE.COM/X"]
+        );
+        // Not a link: no host, or "www" inside a word.
+        assert!(extract_urls("https:// and www. and awww.example.com and http://.").is_empty());
+        assert!(extract_urls("").is_empty());
+        assert!(extract_urls("no links here, just text.").is_empty());
+    }
+
+    #[test]
+    fn urls_exclude_upwork() {
+        let text = "Apply at https://www.upwork.com/jobs/~022058436318428575090 or \
+            https://upwork.com/freelancers/~01abc, https://support.upwork.com/hc, \
+            www.upwork.com/x, https://UPWORK.COM/y, https://user@www.upwork.com:443/z. \
+            Keep https://notupwork.com/a and https://upwork.com.evil.example/b and \
+            https://example.com/?ref=upwork.com";
+        assert_eq!(
+            extract_urls(text),
+            vec![
+                "https://notupwork.com/a",
+                "https://upwork.com.evil.example/b",
+                "https://example.com/?ref=upwork.com",
+            ]
+        );
+    }
+
+    #[test]
+    fn job_ids() {
+        let id = Some("2058436318428575090".to_owned());
+        assert_eq!(normalise_job_id("~022058436318428575090"), id);
+        assert_eq!(normalise_job_id(" ~022058436318428575090 "), id);
+        assert_eq!(normalise_job_id("2058436318428575090"), id);
+        assert_eq!(
+            normalise_job_id("~01abcdef0123456789"),
+            Some("~01abcdef0123456789".to_owned())
+        );
+        assert_eq!(normalise_job_id("~02"), Some("~02".to_owned()));
+        assert_eq!(normalise_job_id("~02abc"), Some("~02abc".to_owned()));
+        assert_eq!(normalise_job_id(" job-42 "), Some("job-42".to_owned()));
+        assert_eq!(normalise_job_id(""), None);
+        assert_eq!(normalise_job_id("   "), None);
+    }
+
+    #[test]
+    fn job_ids_from_urls() {
+        assert_eq!(
+            job_id_from_url("https://www.upwork.com/jobs/Engineer-Build-Construction-Estimating-Agent-LLM-Document-Intelligence-Vector-PDF-Takeoff_~022058436318428575090/?referrer_url_path=/nx/search/jobs/"),
+            Some("2058436318428575090".to_owned())
+        );
+        assert_eq!(
+            job_id_from_url("https://www.upwork.com/jobs/~022019187901781624803"),
+            Some("2019187901781624803".to_owned())
+        );
+        assert_eq!(
+            job_id_from_url(
+                "https://www.upwork.com/freelance-jobs/apply/Some-Title_~0140c7f1b2e3d4a5b6/"
+            ),
+            Some("~0140c7f1b2e3d4a5b6".to_owned())
+        );
+        assert_eq!(
+            job_id_from_url("https://www.upwork.com/jobs/Title_%7E022058436318428575090?x=1"),
+            Some("2058436318428575090".to_owned())
+        );
+        assert_eq!(
+            job_id_from_url("https://www.upwork.com/~user/jobs/%20x_~022058436318428575090"),
+            Some("2058436318428575090".to_owned())
+        );
+        for bad in [
+            "",
+            "https://www.upwork.com/jobs/",
+            "https://www.upwork.com/jobs/~03123",
+            "https://www.upwork.com/jobs/~02",
+            "https://www.upwork.com/jobs/~02/",
+            "https://example.com/%7",
+            "~",
+        ] {
+            assert_eq!(job_id_from_url(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn urls_from_job_ids() {
+        assert_eq!(
+            url_from_job_id("2058436318428575090").as_deref(),
+            Some("https://www.upwork.com/jobs/~022058436318428575090")
+        );
+        assert_eq!(
+            url_from_job_id("~0140c7f1b2e3d4a5b6").as_deref(),
+            Some("https://www.upwork.com/jobs/~0140c7f1b2e3d4a5b6")
+        );
+        assert_eq!(
+            url_from_job_id("~022019187901781624803").as_deref(),
+            Some("https://www.upwork.com/jobs/~022019187901781624803")
+        );
+        for bad in ["", "~01", "~03123", "job-42", "12a", "~01ab/cd"] {
+            assert_eq!(url_from_job_id(bad), None, "{bad:?}");
+        }
+        // Round trip through the URL.
+        let url = url_from_job_id("2058436318428575090").unwrap();
+        assert_eq!(
+            job_id_from_url(&url).as_deref(),
+            Some("2058436318428575090")
+        );
+    }
+}

@@ -1,0 +1,390 @@
+//! The splitter's work for one export object: stream it, store every job, queue the ones that
+//! need scoring, record every rejected row, and account for all of it in the `ingests` row.
+//!
+//! ```text
+//! S3 body ─(blocking thread: Export parser)─ channel ─ batches ─ upsert ─ queue owed ─ mark sent
+//! ```
+//! Memory stays bounded by the channel and the batch size, whatever the file size. A job is
+//! queued when the queue has not yet been given its current content (`jobs.enqueued_hash`), so a
+//! redelivered event, or a re-upload of unchanged jobs, queues nothing again, and a run that died
+//! half-way is completed by the next one.
+
+use std::time::Instant;
+
+use anyhow::Context;
+use chrono::Utc;
+use tokio::sync::mpsc;
+use tracing::{info, warn};
+
+use crate::blob;
+use crate::ingest::{Counts, Export, ExportError, ExportItem, Format, ReadOptions};
+use crate::job::Job;
+use crate::normalise::date::export_time_from_name;
+use crate::queue::sender::{send_all, Backoff, BatchSink};
+use crate::queue::JobMessage;
+use crate::store::ingests::{self, Claim, RejectedRow, Totals};
+use crate::store::jobs::{self, Source, SourcedJob};
+use crate::store::Db;
+
+/// Tunables of the splitter.
+#[derive(Debug, Clone, Copy)]
+pub struct SplitterConfig {
+    /// Jobs per upsert statement (and rejected rows per insert).
+    pub batch_size: usize,
+    /// Parsed rows buffered between the parser thread and the writer.
+    pub channel_capacity: usize,
+    pub backoff: Backoff,
+}
+
+impl Default for SplitterConfig {
+    fn default() -> Self {
+        SplitterConfig {
+            batch_size: 250,
+            channel_capacity: 256,
+            backoff: Backoff::default(),
+        }
+    }
+}
+
+/// The splitter service, built once per process.
+pub struct Splitter<Q: BatchSink> {
+    pub db: Db,
+    pub s3: aws_sdk_s3::Client,
+    pub queue: Q,
+    pub config: SplitterConfig,
+}
+
+/// What one object's ingest did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IngestReport {
+    pub bucket: String,
+    pub key: String,
+    pub ingest_id: i64,
+    pub status: IngestStatus,
+    pub format: Option<String>,
+    pub totals: Totals,
+    /// Why the ingest failed, when it did.
+    pub error: Option<String>,
+}
+
+/// How an object's ingest ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IngestStatus {
+    Succeeded,
+    /// The object is not an export: nothing to retry.
+    Failed,
+    /// This object version was ingested before: nothing was done.
+    AlreadyIngested,
+}
+
+/// A failure worth retrying (database, queue or S3 trouble): the event should be redelivered.
+#[derive(Debug, thiserror::Error)]
+#[error("ingest of s3://{bucket}/{key} failed: {source:#}")]
+pub struct RetryableError {
+    pub bucket: String,
+    pub key: String,
+    #[source]
+    pub source: anyhow::Error,
+}
+
+enum Parsed {
+    Item(ExportItem),
+    Done(Counts, Format),
+    Failed(ExportError, Counts),
+}
+
+impl<Q: BatchSink> Splitter<Q> {
+    /// Ingests one object version. `Ok` covers success, an already-ingested object and a file
+    /// that is not an export (recorded as a failed ingest); `Err` means "try again later".
+    pub async fn ingest_object(
+        &self,
+        bucket: &str,
+        key: &str,
+    ) -> Result<IngestReport, RetryableError> {
+        let retryable = |source: anyhow::Error| RetryableError {
+            bucket: bucket.into(),
+            key: key.into(),
+            source,
+        };
+        let started = Instant::now();
+        let (info, body) = blob::s3::open(&self.s3, bucket, key)
+            .await
+            .map_err(retryable)?;
+        let client = self
+            .db
+            .get()
+            .await
+            .context("connect to Postgres")
+            .map_err(retryable)?;
+        let ingest_id = match ingests::claim(&**client, bucket, key, &info.etag)
+            .await
+            .map_err(retryable)?
+        {
+            Claim::Started(id) => id,
+            Claim::AlreadyDone(id) => {
+                info!(bucket, key, etag = %info.etag, ingest_id = id, "object version already ingested; nothing to do");
+                return Ok(IngestReport {
+                    bucket: bucket.into(),
+                    key: key.into(),
+                    ingest_id: id,
+                    status: IngestStatus::AlreadyIngested,
+                    format: None,
+                    totals: Totals::default(),
+                    error: None,
+                });
+            }
+            Claim::InProgress(id) => {
+                return Err(retryable(anyhow::anyhow!(
+                    "ingest {id} of this object version is running elsewhere"
+                )));
+            }
+        };
+        drop(client);
+
+        let reference_time = export_time_from_name(key)
+            .or(info.last_modified)
+            .unwrap_or_else(Utc::now);
+        let options = ReadOptions {
+            name: key.to_string(),
+            format: None,
+            reference_time,
+        };
+        let run = self.run(ingest_id, bucket, key, body, options).await;
+
+        let (format, totals, error, retry) = match run {
+            Ok((format, totals, None)) => (format, totals, None, None),
+            Ok((format, totals, Some(not_export))) => (format, totals, Some(not_export), None),
+            Err((format, totals, e)) => (format, totals, Some(format!("{e:#}")), Some(e)),
+        };
+        let format_name = format.map(|f| f.to_string());
+        let finish = async {
+            let client = self.db.get().await.context("connect to Postgres")?;
+            ingests::finish(
+                &**client,
+                ingest_id,
+                format_name.as_deref(),
+                &totals,
+                error.as_deref(),
+            )
+            .await
+        };
+        if let Err(e) = finish.await {
+            warn!(ingest_id, error = %format!("{e:#}"), "could not record the end of the ingest");
+            if retry.is_none() {
+                return Err(retryable(e));
+            }
+        }
+        let c = totals.counts;
+        let status = if error.is_some() {
+            IngestStatus::Failed
+        } else {
+            IngestStatus::Succeeded
+        };
+        info!(
+            bucket, key, ingest_id, status = ?status, format = format_name.as_deref().unwrap_or("-"),
+            rows = c.rows, parsed = c.parsed, stored = totals.stored, unchanged = totals.unchanged,
+            enqueued = totals.enqueued, duplicates = c.duplicates, rejected = c.rejected,
+            error = error.as_deref().unwrap_or(""), elapsed_ms = started.elapsed().as_millis() as u64,
+            "ingest finished"
+        );
+        if let Some(e) = retry {
+            return Err(retryable(e));
+        }
+        Ok(IngestReport {
+            bucket: bucket.into(),
+            key: key.into(),
+            ingest_id,
+            status,
+            format: format_name,
+            totals,
+            error,
+        })
+    }
+
+    /// Streams, stores and queues. `Ok(.., Some(reason))`: the file is not an export.
+    #[allow(clippy::type_complexity)]
+    async fn run(
+        &self,
+        ingest_id: i64,
+        bucket: &str,
+        key: &str,
+        body: impl tokio::io::AsyncRead + Send + Unpin + 'static,
+        options: ReadOptions,
+    ) -> Result<(Option<Format>, Totals, Option<String>), (Option<Format>, Totals, anyhow::Error)>
+    {
+        let (tx, mut rx) = mpsc::channel::<Parsed>(self.config.channel_capacity);
+        let reader = tokio_util::io::SyncIoBridge::new(body);
+        let parser = tokio::task::spawn_blocking(move || parse_into(reader, &options, tx));
+
+        let source = Source {
+            ingest_id,
+            bucket,
+            key,
+        };
+        let mut totals = Totals::default();
+        let mut format = None;
+        let mut not_export = None;
+        let mut jobs: Vec<(u64, Box<Job>)> = Vec::with_capacity(self.config.batch_size);
+        let mut rejected: Vec<RejectedRow> = Vec::new();
+        let mut unsent: Vec<(String, String)> = Vec::new();
+        let mut fail: Option<anyhow::Error> = None;
+
+        while let Some(parsed) = rx.recv().await {
+            match parsed {
+                Parsed::Item(ExportItem::Job { row, job }) => {
+                    jobs.push((row, job));
+                    if jobs.len() >= self.config.batch_size {
+                        if let Err(e) = self
+                            .flush_jobs(&source, &mut jobs, &mut totals, &mut unsent)
+                            .await
+                        {
+                            fail = Some(e);
+                            break;
+                        }
+                    }
+                }
+                Parsed::Item(ExportItem::Rejected { row, reason, raw }) => {
+                    if rejected.len() < 20 {
+                        warn!(ingest_id, key, row, reason = %reason, "row rejected");
+                    }
+                    rejected.push(RejectedRow {
+                        row_number: row,
+                        reason,
+                        raw,
+                    });
+                    if rejected.len() >= self.config.batch_size {
+                        if let Err(e) = self.flush_rejected(ingest_id, &mut rejected).await {
+                            fail = Some(e);
+                            break;
+                        }
+                    }
+                }
+                Parsed::Item(ExportItem::Duplicate {
+                    row,
+                    job_id,
+                    first_row,
+                }) => {
+                    tracing::debug!(ingest_id, row, job_id, first_row, "duplicate row skipped");
+                }
+                Parsed::Done(counts, f) => {
+                    totals.counts = counts;
+                    format = Some(f);
+                }
+                Parsed::Failed(e, counts) => {
+                    totals.counts = counts;
+                    match e {
+                        ExportError::NotAnExport { .. } => not_export = Some(e.to_string()),
+                        ExportError::Read(_) => fail = Some(anyhow::Error::new(e)),
+                    }
+                }
+            }
+        }
+        drop(rx);
+        if fail.is_none() {
+            let flushed = async {
+                self.flush_jobs(&source, &mut jobs, &mut totals, &mut unsent)
+                    .await?;
+                self.flush_rejected(ingest_id, &mut rejected).await
+            };
+            fail = flushed.await.err();
+        }
+        if let Err(e) = parser.await {
+            fail.get_or_insert(anyhow::anyhow!("export parser thread panicked: {e}"));
+        }
+        if fail.is_none() && !unsent.is_empty() {
+            let (job_id, error) = &unsent[0];
+            fail = Some(anyhow::anyhow!(
+                "{} jobs could not be queued for scoring (they stay owed and are queued on retry); first: job {job_id}: {error}",
+                unsent.len()
+            ));
+        }
+        match fail {
+            Some(e) => Err((format, totals, e)),
+            None => Ok((format, totals, not_export)),
+        }
+    }
+
+    async fn flush_rejected(
+        &self,
+        ingest_id: i64,
+        rejected: &mut Vec<RejectedRow>,
+    ) -> anyhow::Result<()> {
+        if rejected.is_empty() {
+            return Ok(());
+        }
+        let client = self.db.get().await.context("connect to Postgres")?;
+        ingests::record_rejections(&**client, ingest_id, rejected).await?;
+        rejected.clear();
+        Ok(())
+    }
+
+    /// Upserts a batch, queues the jobs whose scoring is owed, and records what was queued.
+    async fn flush_jobs(
+        &self,
+        source: &Source<'_>,
+        batch: &mut Vec<(u64, Box<Job>)>,
+        totals: &mut Totals,
+        unsent: &mut Vec<(String, String)>,
+    ) -> anyhow::Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let client = self.db.get().await.context("connect to Postgres")?;
+        let sourced: Vec<SourcedJob> = batch
+            .iter()
+            .map(|(row, job)| SourcedJob { row: *row, job })
+            .collect();
+        let upserted = jobs::upsert(&**client, source, &sourced).await?;
+        batch.clear();
+        let changed = upserted.iter().filter(|u| u.changed).count() as u64;
+        totals.stored += changed;
+        totals.unchanged += upserted.len() as u64 - changed;
+
+        let owed: Vec<_> = upserted.into_iter().filter(|u| u.owed).collect();
+        if owed.is_empty() {
+            return Ok(());
+        }
+        let bodies: Vec<String> = owed
+            .iter()
+            .map(|u| JobMessage::new(&u.job_id, source.ingest_id, &u.content_hash).to_body())
+            .collect();
+        let report = send_all(&self.queue, &bodies, self.config.backoff).await;
+        let sent: Vec<(&str, &str)> = report
+            .sent
+            .iter()
+            .map(|&i| (owed[i].job_id.as_str(), owed[i].content_hash.as_str()))
+            .collect();
+        jobs::mark_enqueued(&**client, &sent).await?;
+        totals.enqueued += sent.len() as u64;
+        for (i, error) in report.failed {
+            warn!(job_id = %owed[i].job_id, error = %error, "job could not be queued");
+            unsent.push((owed[i].job_id.clone(), error));
+        }
+        Ok(())
+    }
+}
+
+/// The blocking half: parse the stream and hand items over until the writer stops listening.
+fn parse_into(reader: impl std::io::Read, options: &ReadOptions, tx: mpsc::Sender<Parsed>) {
+    let mut export = match Export::open(reader, options) {
+        Ok(export) => export,
+        Err(e) => {
+            let _ = tx.blocking_send(Parsed::Failed(e, Counts::default()));
+            return;
+        }
+    };
+    while let Some(item) = export.next_item() {
+        let message = match item {
+            Ok(item) => Parsed::Item(item),
+            Err(e) => {
+                let _ = tx.blocking_send(Parsed::Failed(e, export.counts()));
+                return;
+            }
+        };
+        if tx.blocking_send(message).is_err() {
+            return;
+        }
+    }
+    let _ = tx.blocking_send(Parsed::Done(export.counts(), export.format()));
+}

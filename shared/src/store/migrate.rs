@@ -1,0 +1,64 @@
+//! Schema migrations, embedded in every binary and applied idempotently.
+//!
+//! Each migration runs in its own transaction under a transaction-scoped advisory lock, so
+//! several Lambda instances starting at once apply it exactly once, and the lock works behind a
+//! transaction-mode pooler (a session lock would not).
+
+use anyhow::Context;
+use deadpool_postgres::Client;
+
+/// The migrations, in order. Never edit one that has shipped: add a new one.
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[(
+    1,
+    "ingest",
+    include_str!("../../migrations/0001_ingest.sql"),
+)];
+
+/// The advisory lock key that serialises migrations ("upflow" in ASCII).
+const LOCK_KEY: i64 = 0x7570_666c_6f77;
+
+/// Applies every migration not yet applied; returns the versions it applied.
+pub async fn migrate(client: &mut Client) -> anyhow::Result<Vec<i32>> {
+    let mut applied = Vec::new();
+    for (version, name, sql) in MIGRATIONS {
+        let tx = client
+            .transaction()
+            .await
+            .context("begin migration transaction")?;
+        tx.batch_execute(&format!(
+            "SELECT pg_advisory_xact_lock({LOCK_KEY});
+             CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version integer PRIMARY KEY,
+                 name text NOT NULL,
+                 applied_at timestamptz NOT NULL DEFAULT now())"
+        ))
+        .await
+        .context("lock and create schema_migrations")?;
+        let done = tx
+            .query_typed(
+                "SELECT 1 FROM schema_migrations WHERE version = $1",
+                &[(version, tokio_postgres::types::Type::INT4)],
+            )
+            .await
+            .context("read schema_migrations")?;
+        if done.is_empty() {
+            tx.batch_execute(sql)
+                .await
+                .with_context(|| format!("apply migration {version} ({name})"))?;
+            tx.query_typed(
+                "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                &[
+                    (version, tokio_postgres::types::Type::INT4),
+                    (name, tokio_postgres::types::Type::TEXT),
+                ],
+            )
+            .await
+            .context("record migration")?;
+            applied.push(*version);
+        }
+        tx.commit()
+            .await
+            .with_context(|| format!("commit migration {version}"))?;
+    }
+    Ok(applied)
+}
