@@ -85,6 +85,7 @@ pg_trust_ok() {
 # Newest PostgreSQL version that has a cluster config under /etc/postgresql.
 pg_cluster_version() {
     local v
+    # shellcheck disable=SC2012 # version dirs are plain numbers like 15
     for v in $(ls /etc/postgresql 2>/dev/null | sort -V -r); do
         if [[ -f "/etc/postgresql/$v/main/postgresql.conf" ]]; then
             echo "$v"
@@ -129,6 +130,7 @@ ensure_postgres() {
             fi
             if ! v="$(pg_cluster_version)"; then
                 local bin_v
+                # shellcheck disable=SC2012 # version dirs are plain numbers
                 bin_v="$(ls /usr/lib/postgresql | sort -V | tail -1)"
                 log "creating PostgreSQL $bin_v cluster 'main'"
                 as_root pg_createcluster "$bin_v" main \
@@ -243,7 +245,15 @@ pgb_query_ok() { PGCONNECT_TIMEOUT=5 psql -w -X -q "$PGB_URL" -Atc 'select 1' >/
 
 ensure_pgbouncer() {
     if ! pgb_ready; then
-        [[ -x "$PGBOUNCER_BIN" ]] || apt_install pgbouncer
+        if [[ ! -x "$PGBOUNCER_BIN" ]]; then
+            apt_install pgbouncer
+            # Where the package's install starts Debian's own instance (its
+            # /etc/pgbouncer config, no databases, also on 6432), stop it:
+            # it is not the pooler the tests need.
+            if [[ -s /var/run/postgresql/pgbouncer.pid && -x /etc/init.d/pgbouncer ]]; then
+                as_root /etc/init.d/pgbouncer stop </dev/null >/dev/null 2>&1 || true
+            fi
+        fi
 
         # Port free? Otherwise pgbouncer cannot bind and the reason would be
         # buried in its log.

@@ -147,7 +147,9 @@ pub fn build_job(
             total_spent: fields.first(Field::ClientTotalSpent, parse_amount),
             hires: fields.first(Field::ClientHires, parse_count),
             hire_rate: fields.first(Field::ClientHireRate, parse_percent),
-            avg_hourly_rate: fields.first(Field::ClientAvgHourlyRate, parse_amount),
+            avg_hourly_rate: fields.first(Field::ClientAvgHourlyRate, |s| {
+                parse_amount(s).or_else(|| parse_budget(s).map(|b| b.min))
+            }),
             jobs_posted: fields.first(Field::ClientJobsPosted, parse_count),
         },
         screening_questions: fields.list(Field::Questions, false),
