@@ -8,5 +8,6 @@ pub mod connect;
 pub mod ingests;
 pub mod jobs;
 pub mod migrate;
+pub mod tls;
 
 pub use connect::{connect, Db, DbError};

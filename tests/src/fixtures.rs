@@ -1,0 +1,60 @@
+//! The real Apify exports beside the repository, and renderings of them.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+/// The flat camelCase actor's export (19 jobs).
+pub const SCRAPER: &str = "dataset_upwork-job-scraper_2026-05-24_06-55-21-455.json";
+/// The Upwork-API-shaped actor's export (69 jobs).
+pub const API_ACTOR: &str = "jobs_dataset_upwork_2026-02-05_04-09-24-623.json";
+
+pub fn path(name: &str) -> PathBuf {
+    let dir = std::env::var_os("UPFLOW_FIXTURES_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/apify")
+        });
+    dir.join(name)
+}
+
+pub fn bytes(name: &str) -> Vec<u8> {
+    std::fs::read(path(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+pub fn records(name: &str) -> Vec<Value> {
+    serde_json::from_slice(&bytes(name)).unwrap()
+}
+
+/// Apify's CSV rendering: nested keys joined by `/`, BOM, CRLF.
+pub fn flat_csv(records: &[Value]) -> Vec<u8> {
+    let mut columns: Vec<String> = Vec::new();
+    let mut rows = Vec::new();
+    for record in records {
+        let mut flat = Vec::new();
+        upflow::ingest::record::flatten(record, &mut flat);
+        for (k, _) in &flat {
+            if !columns.contains(k) {
+                columns.push(k.clone());
+            }
+        }
+        rows.push(flat);
+    }
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(&columns).unwrap();
+    for flat in rows {
+        let cells: Vec<&str> = columns
+            .iter()
+            .map(|c| {
+                flat.iter()
+                    .find(|(k, _)| k == c)
+                    .map(|(_, v)| v.as_str())
+                    .unwrap_or("")
+            })
+            .collect();
+        writer.write_record(&cells).unwrap();
+    }
+    writer.into_inner().unwrap()
+}
