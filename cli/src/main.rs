@@ -2,6 +2,7 @@
 //!
 //! - `upflow parse FILE [--format csv|json|jsonl]`: normalised jobs as JSON lines on stdout,
 //!   rejected rows and a summary on stderr.
+//! - `upflow ingest FILE`: uploads an export and runs the splitter on its S3 event.
 //! - `upflow migrate`: applies the database schema (`DATABASE_URL`).
 
 mod commands;
@@ -25,6 +26,8 @@ struct Cli {
 enum Command {
     /// Parse an export and print each normalised job as one JSON line.
     Parse(commands::parse::Args),
+    /// Upload an export to the uploads bucket and run the splitter on its S3 event.
+    Ingest(commands::ingest::Args),
     /// Apply the database migrations to DATABASE_URL.
     Migrate,
 }
@@ -33,13 +36,14 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("UPFLOW_LOG")
-                .unwrap_or_else(|_| "warn".into()),
+                .unwrap_or_else(|_| "warn,upflow::split=error".into()),
         )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     match cli.command {
         Command::Parse(args) => commands::parse::run(&args),
+        Command::Ingest(args) => commands::ingest::run(&args),
         Command::Migrate => commands::migrate::run(),
     }
 }

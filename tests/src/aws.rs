@@ -85,25 +85,15 @@ impl LocalAws {
     }
 }
 
-/// An S3 `ObjectCreated:Put` event as S3 delivers it, with the key URL-encoded.
+/// `events/s3-put.json` (the event S3 delivers for an upload) with the bucket and the
+/// URL-encoded key replaced.
 pub fn s3_put_event(bucket: &str, encoded_key: &str) -> aws_lambda_events::event::s3::S3Event {
-    serde_json::from_value(serde_json::json!({
-        "Records": [{
-            "eventVersion": "2.1",
-            "eventSource": "aws:s3",
-            "awsRegion": "us-east-1",
-            "eventTime": "2026-05-24T06:55:30.000Z",
-            "eventName": "ObjectCreated:Put",
-            "userIdentity": {"principalId": "AWS:AIDAEXAMPLE"},
-            "requestParameters": {"sourceIPAddress": "127.0.0.1"},
-            "responseElements": {"x-amz-request-id": "C3D13FE58DE4C810", "x-amz-id-2": "example"},
-            "s3": {
-                "s3SchemaVersion": "1.0",
-                "configurationId": "uploads",
-                "bucket": {"name": bucket, "ownerIdentity": {"principalId": "EXAMPLE"}, "arn": format!("arn:aws:s3:::{bucket}")},
-                "object": {"key": encoded_key, "size": 1024, "eTag": "d41d8cd98f00b204e9800998ecf8427e", "sequencer": "0A1B2C3D4E5F678901"}
-            }
-        }]
-    }))
-    .unwrap()
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/s3-put.json");
+    let mut event: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let s3 = &mut event["Records"][0]["s3"];
+    s3["bucket"]["name"] = bucket.into();
+    s3["bucket"]["arn"] = format!("arn:aws:s3:::{bucket}").into();
+    s3["object"]["key"] = encoded_key.into();
+    serde_json::from_value(event).unwrap()
 }

@@ -78,3 +78,59 @@ pub async fn handle<Q: upflow::queue::BatchSink>(
         Err(failures.join("; ").into())
     }
 }
+
+/// The event S3 sends for an upload of `key` to `bucket` (the key URL-encoded as S3 does), for
+/// running the handler outside Lambda.
+pub fn s3_event(bucket: &str, key: &str) -> S3Event {
+    let encoded: String = key
+        .split(' ')
+        .map(|part| percent_encoding::utf8_percent_encode(part, KEY_ESCAPES).to_string())
+        .collect::<Vec<_>>()
+        .join("+");
+    serde_json::from_value(serde_json::json!({
+        "Records": [{
+            "eventVersion": "2.1",
+            "eventSource": "aws:s3",
+            "awsRegion": std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into()),
+            "eventTime": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "eventName": "ObjectCreated:Put",
+            "userIdentity": {"principalId": "upflow-local"},
+            "requestParameters": {"sourceIPAddress": "127.0.0.1"},
+            "responseElements": {},
+            "s3": {
+                "s3SchemaVersion": "1.0",
+                "configurationId": "upflow-local",
+                "bucket": {"name": bucket, "ownerIdentity": {"principalId": "upflow-local"}, "arn": format!("arn:aws:s3:::{bucket}")},
+                "object": {"key": encoded}
+            }
+        }]
+    }))
+    .expect("a well-formed S3 event")
+}
+
+/// What S3 escapes in event keys (besides the space, sent as `+`).
+const KEY_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'!');
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_events_carry_the_key_encoded_as_s3_does() {
+        let event = s3_event("b", "uploads/my jobs+1 (2).csv");
+        let key = event.records[0].s3.object.key.clone().unwrap();
+        assert_eq!(key, "uploads/my+jobs%2B1+(2).csv");
+        assert_eq!(decode_event_key(&key), "uploads/my jobs+1 (2).csv");
+        assert_eq!(event.records[0].s3.bucket.name.as_deref(), Some("b"));
+    }
+}
