@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Reproduces the figures in bench/README.md.
+#
+#     bench/run.sh ingest      # parse throughput, splitter peak memory, pandas baseline
+#
+# Generates bench/data/export-100k.csv (~216 MB, ignored by git) when missing.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export UPFLOW_CACHE="${UPFLOW_CACHE:-$HOME/.cache/upflow}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$UPFLOW_CACHE/target}"
+data=bench/data/export-100k.csv
+
+[[ -f "$data" ]] || python3 bench/gen_export.py --rows 100000 --out "$data"
+eval "$(scripts/services.sh)"
+cargo build --release --quiet -p upflow-bench
+bin="$CARGO_TARGET_DIR/release"
+
+echo "== parse + normalise, one core (taskset -c 0)"
+for _ in 1 2 3; do taskset -c 0 "$bin/parse_throughput" "$data" | tail -1; done
+taskset -c 0 "$bin/parse_throughput" "$data" --json | tail -1
+
+echo "== splitter end to end (S3 on the local server -> Postgres; queue counted)"
+psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS upflow_bench" -c "CREATE DATABASE upflow_bench"
+DATABASE_URL=postgresql://postgres@127.0.0.1:5432/upflow_bench "$bin/splitter_memory" "$data"
+
+echo "== pandas baseline"
+"$UPFLOW_CACHE/venv/bin/python" -c "import pandas" 2>/dev/null || "$UPFLOW_CACHE/venv/bin/pip" install -q pandas
+"$UPFLOW_CACHE/venv/bin/python" bench/pandas_baseline.py "$data"
