@@ -12,13 +12,7 @@ use upflow::{Job, JobType};
 fn only_jobs(name: &str, bytes: &[u8]) -> Vec<Job> {
     let (items, counts) = parse_bytes(name, bytes).unwrap();
     assert_eq!(counts.rejected, 0, "{items:?}");
-    items
-        .into_iter()
-        .filter_map(|i| match i {
-            ExportItem::Job { job, .. } => Some(*job),
-            _ => None,
-        })
-        .collect()
+    items.iter().filter_map(ExportItem::job).cloned().collect()
 }
 
 fn rejections(items: &[ExportItem]) -> Vec<(u64, String)> {
@@ -96,16 +90,7 @@ fn rows_missing_required_fields_are_rejected_with_row_and_reason() {
         ]
     );
     assert_eq!((counts.rows, counts.parsed, counts.rejected), (5, 3, 2));
-    let jobs: Vec<&Job> = items
-        .iter()
-        .filter_map(|i| {
-            if let ExportItem::Job { job, .. } = i {
-                Some(&**job)
-            } else {
-                None
-            }
-        })
-        .collect();
+    let jobs: Vec<&Job> = items.iter().filter_map(ExportItem::job).collect();
     // An id without a URL gets Upwork's URL; a URL without Upwork's ciphertext gets a stable id.
     assert_eq!(
         jobs[0].url.as_deref(),

@@ -28,33 +28,7 @@ pub fn records(name: &str) -> Vec<Value> {
 
 /// Apify's CSV rendering: nested keys joined by `/`, BOM, CRLF.
 pub fn flat_csv(records: &[Value]) -> Vec<u8> {
-    let mut columns: Vec<String> = Vec::new();
-    let mut rows = Vec::new();
-    for record in records {
-        let mut flat = Vec::new();
-        upflow::ingest::record::flatten(record, &mut flat);
-        for (k, _) in &flat {
-            if !columns.contains(k) {
-                columns.push(k.clone());
-            }
-        }
-        rows.push(flat);
-    }
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(&columns).unwrap();
-    for flat in rows {
-        let cells: Vec<&str> = columns
-            .iter()
-            .map(|c| {
-                flat.iter()
-                    .find(|(k, _)| k == c)
-                    .map(|(_, v)| v.as_str())
-                    .unwrap_or("")
-            })
-            .collect();
-        writer.write_record(&cells).unwrap();
-    }
-    writer.into_inner().unwrap()
+    let mut out = Vec::new();
+    upflow::ingest::record::write_flat_csv(records, true, &mut out).unwrap();
+    out
 }

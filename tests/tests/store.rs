@@ -143,16 +143,7 @@ async fn the_store_works_through_pgbouncer_in_transaction_mode() {
         reference_time: chrono::Utc::now(),
     };
     let (items, _) = read_all(&bytes[..], &options).unwrap();
-    let all: Vec<_> = items
-        .iter()
-        .filter_map(|i| {
-            if let ExportItem::Job { job, .. } = i {
-                Some(&**job)
-            } else {
-                None
-            }
-        })
-        .collect();
+    let all: Vec<_> = items.iter().filter_map(ExportItem::job).collect();
 
     // Many statements over several pooled connections, the same SQL text again and again: named
     // prepared statements would collide or vanish here.

@@ -56,6 +56,16 @@ pub enum ExportItem {
     },
 }
 
+impl ExportItem {
+    /// The job, when the row became one.
+    pub fn job(&self) -> Option<&Job> {
+        match self {
+            ExportItem::Job { job, .. } => Some(job),
+            _ => None,
+        }
+    }
+}
+
 /// A file that cannot be read as an export at all.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ExportError {

@@ -137,6 +137,44 @@ pub fn unflatten<'a>(cells: impl IntoIterator<Item = (&'a str, &'a [Segment], &'
     Value::Object(root)
 }
 
+/// Writes records as Apify's CSV export does: nested keys joined by `/`, columns in first-seen
+/// order, optional UTF-8 BOM, CRLF line ends. For samples, benchmarks and tests.
+pub fn write_flat_csv(records: &[Value], bom: bool, out: impl std::io::Write) -> csv::Result<()> {
+    let mut columns: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records {
+        let mut flat = Vec::new();
+        flatten(record, &mut flat);
+        for (k, _) in &flat {
+            if seen.insert(k.clone()) {
+                columns.push(k.clone());
+            }
+        }
+        rows.push(
+            flat.into_iter()
+                .collect::<std::collections::HashMap<_, _>>(),
+        );
+    }
+    let mut out = out;
+    if bom {
+        out.write_all(super::format::BOM)?;
+    }
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    writer.write_record(&columns)?;
+    for row in rows {
+        writer.write_record(
+            columns
+                .iter()
+                .map(|c| row.get(c).map(String::as_str).unwrap_or("")),
+        )?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

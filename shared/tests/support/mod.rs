@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use chrono::{TimeZone, Utc};
 use serde_json::Value;
-use upflow::ingest::record::flatten;
 use upflow::ingest::{read_all, Counts, ExportError, ExportItem, ReadOptions};
 
 /// The two real exports.
@@ -39,47 +38,13 @@ pub fn parse_bytes(name: &str, bytes: &[u8]) -> Result<(Vec<ExportItem>, Counts)
     read_all(bytes, &options)
 }
 
-/// Renders records as Apify's CSV export does: nested keys joined by `/`, columns in first-seen
-/// order, every cell quoted when needed.
+/// Renders records as Apify's CSV export does; `newline` "\n" turns CRLF into LF.
 pub fn to_flat_csv(records: &[Value], bom: bool, newline: &str) -> Vec<u8> {
-    let mut columns: Vec<String> = Vec::new();
-    let mut rows = Vec::new();
-    for record in records {
-        let mut flat = Vec::new();
-        flatten(record, &mut flat);
-        for (k, _) in &flat {
-            if !columns.contains(k) {
-                columns.push(k.clone());
-            }
-        }
-        rows.push(flat);
+    let mut out = Vec::new();
+    upflow::ingest::record::write_flat_csv(records, bom, &mut out).unwrap();
+    if newline == "\n" {
+        let text = String::from_utf8(out).unwrap().replace("\r\n", "\n");
+        return text.into_bytes();
     }
-    let terminator = if newline == "\r\n" {
-        csv::Terminator::CRLF
-    } else {
-        csv::Terminator::Any(b'\n')
-    };
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(terminator)
-        .from_writer(Vec::new());
-    writer.write_record(&columns).unwrap();
-    for flat in rows {
-        let cells: Vec<&str> = columns
-            .iter()
-            .map(|c| {
-                flat.iter()
-                    .find(|(k, _)| k == c)
-                    .map(|(_, v)| v.as_str())
-                    .unwrap_or("")
-            })
-            .collect();
-        writer.write_record(&cells).unwrap();
-    }
-    let mut out = if bom {
-        b"\xEF\xBB\xBF".to_vec()
-    } else {
-        Vec::new()
-    };
-    out.extend(writer.into_inner().unwrap());
     out
 }
