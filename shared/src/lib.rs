@@ -7,9 +7,11 @@
 pub mod aws;
 pub mod blob;
 pub mod config;
+pub mod evaluation;
 pub mod ingest;
 pub mod job;
 pub mod normalise;
+pub mod profile;
 pub mod queue;
 pub mod split;
 pub mod store;
