@@ -1,0 +1,453 @@
+//! The Telegram alert for one scored job: a single MarkdownV2 message with the title, score and
+//! priority, budget, client signals, proposals, the strongest reasons, red flags, the suggested
+//! bid and the link to the job.
+//!
+//! Every piece of text from the job or the scorer is escaped, and each is capped in length; the
+//! message always fits [`MAX_MESSAGE`]. The lines that must be there (title, score, budget,
+//! client, proposals, bid, link) are reserved first; the reasons, then the red flags, then the
+//! summary get what is left, shortened with `…` or left out. Entities are only ever built
+//! around text that has already been shortened, so no entity is cut.
+
+use std::sync::OnceLock;
+
+use super::markdown::{bold, escape, escape_link_url, link, utf16_len, MAX_MESSAGE};
+use crate::evaluation::{Assessment, RateType};
+use crate::job::{Job, JobType, Proposals};
+use crate::profile::filters::money;
+use crate::profile::{Criteria, LoadedProfile, Priority, CRITERIA};
+
+/// Caps, in UTF-16 units of escaped text.
+const TITLE_UNITS: usize = 300;
+const SUMMARY_UNITS: usize = 600;
+const REASON_UNITS: usize = 600;
+const FLAG_UNITS: usize = 400;
+const RATIONALE_UNITS: usize = 500;
+const SHORT_UNITS: usize = 100;
+const URL_UNITS: usize = 1500;
+/// How many red flags are listed at most.
+const MAX_FLAGS: usize = 5;
+/// How many reasons are listed.
+const REASONS: usize = 3;
+/// Kept free for the section headings, blank lines and the "more flags" line.
+const LAYOUT_UNITS: usize = 80;
+/// A reason, flag or summary is left out rather than shortened below this.
+const MIN_TEXT_UNITS: usize = 24;
+
+/// [`format_alert_weighted`] with the weights of the compiled-in default profile. Prefer the
+/// weighted form with the profile the job was scored under.
+pub fn format_alert(job: &Job, assessment: &Assessment, total: f64, priority: Priority) -> String {
+    static DEFAULT: OnceLock<Criteria> = OnceLock::new();
+    let criteria = DEFAULT.get_or_init(|| LoadedProfile::default_profile().profile.criteria);
+    format_alert_weighted(job, assessment, total, priority, criteria)
+}
+
+/// The alert for `job`, scored `total` (0-100) with `priority`; the reasons shown are the three
+/// criteria with the highest weight × score under `criteria`.
+pub fn format_alert_weighted(
+    job: &Job,
+    assessment: &Assessment,
+    total: f64,
+    priority: Priority,
+    criteria: &Criteria,
+) -> String {
+    let title = one_line(&job.title);
+    let title = if title.is_empty() { "(untitled)".to_string() } else { title };
+    let header = format!("{} {}", marker(priority), wrap_bold(&escape_capped(&title, TITLE_UNITS)));
+    let score = format!("Score {} · {}", bold(&format!("{}/100", number(total))), escape(priority.as_str()));
+    let mut facts = vec![format!("💰 Budget: {}", escape(&budget(job))), format!("👤 Client: {}", client(job))];
+    if let Some(p) = job.proposals {
+        facts.push(format!("📨 Proposals: {}", escape(&proposals(p))));
+    }
+    let bid = format!("💵 Suggested bid: {}", suggested_bid(assessment));
+    let open = job_link(job);
+
+    let essentials =
+        [&header, &score, &bid, &open].into_iter().chain(&facts).map(|line| utf16_len(line) + 1).sum::<usize>();
+    let mut left = MAX_MESSAGE.saturating_sub(essentials + LAYOUT_UNITS);
+
+    let reasons: Vec<String> = top_criteria(assessment, criteria)
+        .into_iter()
+        .filter_map(|key| {
+            let s = assessment.scores.get(key);
+            let prefix = format!("• {} {}: ", bold(key.label()), escape(&format!("{}/10", number(s.score))));
+            fit(&mut left, prefix, &one_line(&s.reason), REASON_UNITS)
+        })
+        .collect();
+    let all_flags: Vec<String> = assessment.red_flags.iter().map(|f| one_line(f)).filter(|f| !f.is_empty()).collect();
+    let mut flags = Vec::new();
+    for flag in all_flags.iter().take(MAX_FLAGS) {
+        match fit(&mut left, "• ".into(), flag, FLAG_UNITS) {
+            Some(line) => flags.push(line),
+            None => break,
+        }
+    }
+    let unlisted = all_flags.len() - flags.len();
+    if unlisted > 0 {
+        flags.push(escape(&format!("…and {unlisted} more")));
+    }
+    let summary = one_line(&assessment.summary);
+    let summary = if summary.is_empty() {
+        None
+    } else {
+        fit(&mut left, String::new(), &summary, SUMMARY_UNITS).map(|s| wrap_italic(&s))
+    };
+
+    let mut sections = vec![vec![header, score]];
+    if let Some(summary) = summary {
+        sections[0].push(summary);
+    }
+    sections.push(facts);
+    if !reasons.is_empty() {
+        sections.push([vec![bold("Why")], reasons].concat());
+    }
+    if !flags.is_empty() {
+        sections.push([vec![format!("⚠️ {}", bold("Red flags"))], flags].concat());
+    }
+    sections.push(vec![bid, open]);
+    let message = sections.iter().map(|lines| lines.join("\n")).collect::<Vec<_>>().join("\n\n");
+    debug_assert!(utf16_len(&message) <= MAX_MESSAGE);
+    message
+}
+
+fn marker(priority: Priority) -> &'static str {
+    match priority {
+        Priority::High => "🔥",
+        Priority::Medium => "⭐",
+        Priority::Low => "🔹",
+    }
+}
+
+/// Whitespace runs (newlines included) as single spaces.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A number with at most one decimal: `82.5`, `81`.
+fn number(x: f64) -> String {
+    if !x.is_finite() {
+        return "?".into();
+    }
+    let s = format!("{x:.1}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+/// `text` escaped, shortened with `…` to at most `max_units`.
+fn escape_capped(text: &str, max_units: usize) -> String {
+    let full = escape(text);
+    if utf16_len(&full) <= max_units {
+        return full;
+    }
+    let mut out = String::new();
+    let mut units = 0;
+    for c in text.chars() {
+        let escaped = escape(c.encode_utf8(&mut [0; 4]));
+        let n = utf16_len(&escaped);
+        if units + n + 1 > max_units {
+            break;
+        }
+        out.push_str(&escaped);
+        units += n;
+    }
+    out.push('…');
+    out
+}
+
+/// `prefix` and `text` (escaped, shortened to `cap` and to what is `left`) as one line, which
+/// is then taken from `left`; `None` when too little is left.
+fn fit(left: &mut usize, prefix: String, text: &str, cap: usize) -> Option<String> {
+    let room = left.checked_sub(utf16_len(&prefix) + 1)?.min(cap);
+    if room < MIN_TEXT_UNITS.min(utf16_len(&escape(text))) || room == 0 {
+        return None;
+    }
+    let line = prefix + &escape_capped(text, room);
+    *left -= utf16_len(&line) + 1;
+    Some(line)
+}
+
+/// `*escaped*` (the text is already escaped).
+fn wrap_bold(escaped: &str) -> String {
+    format!("*{escaped}*")
+}
+
+/// `_escaped_` (the text is already escaped).
+fn wrap_italic(escaped: &str) -> String {
+    format!("_{escaped}_")
+}
+
+/// An amount in the job's currency: `$1,500`, or `1,500 EUR` for another currency.
+fn amount(x: f64, currency: Option<&str>) -> String {
+    match currency.map(str::trim) {
+        None | Some("") | Some("USD") => money(x),
+        Some(code) => {
+            let code: String = code.chars().take(10).collect();
+            format!("{} {code}", money(x).trim_start_matches('$'))
+        }
+    }
+}
+
+/// `$1,500 fixed`, `$30–$50/h`, `$30/h`, or `not stated`.
+fn budget(job: &Job) -> String {
+    let known = |x: Option<f64>| x.filter(|v| v.is_finite() && *v >= 0.0);
+    let cur = job.currency.as_deref();
+    let fixed = known(job.fixed_budget);
+    let hourly = (known(job.hourly_min), known(job.hourly_max));
+    let show_hourly = || match hourly {
+        (Some(lo), Some(hi)) if lo != hi => Some(format!("{}–{}/h", amount(lo, cur), amount(hi, cur))),
+        (Some(x), _) | (_, Some(x)) => Some(format!("{}/h", amount(x, cur))),
+        (None, None) => None,
+    };
+    let show_fixed = || fixed.map(|b| format!("{} fixed", amount(b, cur)));
+    let shown = match job.job_type {
+        JobType::Hourly => show_hourly().or_else(show_fixed),
+        _ => show_fixed().or_else(show_hourly),
+    };
+    shown.unwrap_or_else(|| "not stated".into())
+}
+
+/// The client's signals, escaped: payment, rating, spend, hire rate, country.
+fn client(job: &Job) -> String {
+    let c = &job.client;
+    let mut parts = Vec::new();
+    match c.payment_verified {
+        Some(true) => parts.push("payment verified ✓".to_string()),
+        Some(false) => parts.push("payment not verified ✗".to_string()),
+        None => {}
+    }
+    if let Some(rating) = c.rating.filter(|r| r.is_finite()) {
+        let reviews = c.reviews.map(|n| format!(" ({n} reviews)")).unwrap_or_default();
+        parts.push(format!("rating {rating:.1}/5{reviews}"));
+    }
+    if let Some(spent) = c.total_spent.filter(|s| s.is_finite() && *s >= 0.0) {
+        parts.push(format!("{} spent", money(spent)));
+    }
+    if let Some(rate) = c.hire_rate.filter(|r| r.is_finite()) {
+        parts.push(format!("hire rate {rate:.0}%"));
+    }
+    let mut shown = escape(&parts.join(" · "));
+    if let Some(country) = c.country.as_deref().map(one_line).filter(|s| !s.is_empty()) {
+        if !shown.is_empty() {
+            shown.push_str(" · ");
+        }
+        shown.push_str(&escape_capped(&country, SHORT_UNITS));
+    }
+    if shown.is_empty() {
+        "no details".into()
+    } else {
+        shown
+    }
+}
+
+/// `5`, `10–15`, `50+`.
+fn proposals(p: Proposals) -> String {
+    match p.max {
+        Some(max) if max != p.min => format!("{}–{max}", p.min),
+        Some(_) => p.min.to_string(),
+        None => format!("{}+", p.min),
+    }
+}
+
+/// `$4,000 fixed — rationale`, escaped.
+fn suggested_bid(a: &Assessment) -> String {
+    let bid = &a.suggested_bid;
+    let figure = match bid.amount.filter(|x| x.is_finite() && *x >= 0.0) {
+        Some(x) => match bid.rate_type {
+            RateType::Fixed => format!("{} fixed", money(x)),
+            RateType::Hourly => format!("{}/h", money(x)),
+        },
+        None => "no figure".into(),
+    };
+    let rationale = one_line(&bid.rationale);
+    if rationale.is_empty() {
+        escape(&figure)
+    } else {
+        format!("{} — {}", escape(&figure), escape_capped(&rationale, RATIONALE_UNITS))
+    }
+}
+
+/// The criteria with the highest weight × score, best first (ties in the profile's order).
+fn top_criteria(a: &Assessment, criteria: &Criteria) -> Vec<crate::profile::CriterionKey> {
+    let mut keys: Vec<_> = CRITERIA.into_iter().filter(|k| criteria.get(*k).weight > 0.0).collect();
+    let weighted = |k| criteria.get(k).weight * a.scores.get(k).score;
+    keys.sort_by(|x, y| weighted(*y).total_cmp(&weighted(*x)));
+    keys.truncate(REASONS);
+    keys
+}
+
+/// `[Open on Upwork](url)`, or the job id when there is no usable URL.
+fn job_link(job: &Job) -> String {
+    let url = job
+        .url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .map(str::to_string)
+        .or_else(|| {
+            let id = job.job_id.trim();
+            id.starts_with('~').then(|| format!("https://www.upwork.com/jobs/{id}"))
+        })
+        .filter(|u| utf16_len(&escape_link_url(u)) <= URL_UNITS && !u.contains(char::is_whitespace));
+    match url {
+        Some(url) => link("Open on Upwork", &url),
+        None => format!("Job id: {}", escape_capped(&one_line(&job.job_id), SHORT_UNITS)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::job::Client;
+    use crate::telegram::markdown::{plain_text, validate};
+
+    fn job() -> Job {
+        Job {
+            job_id: "~01abc".into(),
+            url: Some("https://www.upwork.com/jobs/~01abc?source=rss".into()),
+            title: "Build a RAG pipeline (pgvector) for contracts".into(),
+            description: None,
+            job_type: JobType::Fixed,
+            fixed_budget: Some(1500.0),
+            hourly_min: None,
+            hourly_max: None,
+            currency: Some("USD".into()),
+            experience_level: None,
+            duration: None,
+            skills: vec![],
+            category: None,
+            posted_at: None,
+            proposals: Some(Proposals { min: 10, max: Some(15) }),
+            client: Client {
+                country: Some("United States".into()),
+                payment_verified: Some(true),
+                rating: Some(4.9),
+                reviews: Some(23),
+                total_spent: Some(120_000.0),
+                hire_rate: Some(75.0),
+                ..Client::default()
+            },
+            screening_questions: vec![],
+            external_urls: vec![],
+            raw: serde_json::Value::Null,
+        }
+    }
+
+    fn check(message: &str) {
+        assert_eq!(validate(message), Ok(()), "{message}");
+        assert!(utf16_len(message) <= MAX_MESSAGE, "{}", utf16_len(message));
+        assert!(message.contains("Open on Upwork") || message.contains("Job id"));
+    }
+
+    #[test]
+    fn the_alert_shows_everything_that_matters() {
+        let a = Assessment { red_flags: vec!["Wants a fixed price for open scope.".into()], ..Assessment::example() };
+        let m = format_alert(&job(), &a, 82.5, Priority::High);
+        check(&m);
+        let plain = plain_text(&m).unwrap();
+        for expected in [
+            "🔥 Build a RAG pipeline (pgvector) for contracts\n",
+            "Score 82.5/100 · High",
+            "Budget: $1,500 fixed",
+            "payment verified ✓ · rating 4.9/5 (23 reviews) · $120,000 spent · hire rate 75% · United States",
+            "Proposals: 10–15",
+            // Weights 25/15/20/30/10: technical fit 270, budget 200, clarity 140, client 135.
+            "Why\n• Technical fit 9/10: A RAG system over PDFs with pgvector is core expertise.\n• Budget 8/10: A $4,000",
+            "• Clarity 7/10: Deliverables are listed",
+            "Red flags\n• Wants a fixed price for open scope.",
+            "Suggested bid: $4,000 fixed — At the budget: the scope matches it.",
+            "Open on Upwork",
+        ] {
+            assert!(plain.contains(expected), "{expected:?} missing from\n{plain}");
+        }
+        assert!(!plain.contains("• Client") && !plain.contains("• Competition"), "three reasons");
+        assert!(m.contains("[Open on Upwork](https://www.upwork.com/jobs/~01abc?source=rss)"));
+        assert!(m.starts_with("🔥 *Build a RAG pipeline \\(pgvector\\) for contracts*\n"));
+    }
+
+    #[test]
+    fn budgets_and_signals_are_shown_as_known() {
+        let mut j = job();
+        j.job_type = JobType::Hourly;
+        j.fixed_budget = None;
+        (j.hourly_min, j.hourly_max) = (Some(30.0), Some(50.0));
+        assert_eq!(budget(&j), "$30–$50/h");
+        j.hourly_max = None;
+        assert_eq!(budget(&j), "$30/h");
+        j.currency = Some("EUR".into());
+        assert_eq!(budget(&j), "30 EUR/h");
+        j.hourly_min = None;
+        assert_eq!(budget(&j), "not stated");
+        j.client = Client::default();
+        assert_eq!(client(&j), "no details");
+        j.client.payment_verified = Some(false);
+        assert_eq!(client(&j), "payment not verified ✗");
+        assert_eq!(proposals(Proposals { min: 50, max: None }), "50+");
+        assert_eq!(proposals(Proposals { min: 5, max: Some(5) }), "5");
+        assert_eq!((number(81.0), number(82.46)), ("81".into(), "82.5".into()));
+        j.url = None;
+        j.job_id = "123".into();
+        let m = format_alert(&j, &Assessment::example(), 40.0, Priority::Low);
+        check(&m);
+        assert!(m.starts_with("🔹 ") && m.contains("Job id: 123"), "{m}");
+        j.job_id = "~02xyz".into();
+        assert!(job_link(&j).contains("(https://www.upwork.com/jobs/~02xyz)"));
+    }
+
+    #[test]
+    fn hostile_text_is_escaped_everywhere() {
+        for hostile in [
+            "*_[]()~>#+-=|{}.!",
+            "<script>alert(1)</script>",
+            "back\\slash \\ at the end \\",
+            "`code` and ```pre```",
+            "[link](https://evil.example) ||spoiler|| __u__",
+            ">quote\n>more\n- list\n# heading",
+            "emoji 🏟🔥 and é and \u{200d}",
+            "",
+        ] {
+            let mut j = job();
+            j.title = hostile.into();
+            j.client.country = Some(hostile.into());
+            j.url = Some(format!("https://www.upwork.com/jobs/~01x?q={hostile}"));
+            let mut a = Assessment::example();
+            a.summary = hostile.into();
+            a.red_flags = vec![hostile.into(); 3];
+            a.scores.technical_fit.reason = hostile.into();
+            a.suggested_bid.rationale = hostile.into();
+            let m = format_alert(&j, &a, 55.0, Priority::Medium);
+            check(&m);
+            assert!(m.starts_with("⭐ "), "{m}");
+            if !hostile.is_empty() && !hostile.contains('\n') {
+                assert!(plain_text(&m).unwrap().contains(hostile.trim()), "{m}");
+            }
+        }
+    }
+
+    #[test]
+    fn pathological_jobs_still_fit_one_message() {
+        let mut j = job();
+        j.title = "A very long title. ".repeat(530); // about 10,000 characters
+        assert!(j.title.len() >= 10_000);
+        j.client.country = Some("(".repeat(5000));
+        j.url = Some(format!("https://www.upwork.com/jobs/~01?{}", ")".repeat(700)));
+        let mut a = Assessment::example();
+        let long = "Reason with reserved characters: (a) b.c! ".repeat(200);
+        for key in CRITERIA {
+            match key {
+                crate::profile::CriterionKey::Budget => a.scores.budget.reason = long.clone(),
+                crate::profile::CriterionKey::Client => a.scores.client.reason = long.clone(),
+                crate::profile::CriterionKey::Clarity => a.scores.clarity.reason = long.clone(),
+                crate::profile::CriterionKey::TechnicalFit => a.scores.technical_fit.reason = long.clone(),
+                crate::profile::CriterionKey::Competition => a.scores.competition.reason = long.clone(),
+            }
+        }
+        a.red_flags = vec![long.clone(); 40];
+        a.summary = long.clone();
+        a.suggested_bid.rationale = long;
+        let m = format_alert(&j, &a, 99.0, Priority::High);
+        check(&m);
+        assert!(m.contains("[Open on Upwork](https://www.upwork.com/jobs/~01?\\)\\)"));
+        let plain = plain_text(&m).unwrap();
+        assert!(plain.contains("A very long title. A very long title."));
+        assert!(plain.contains("…"), "long texts are shortened");
+        assert!(plain.contains("Technical fit 9/10"), "the best reason survives");
+    }
+}
