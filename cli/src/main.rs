@@ -3,6 +3,7 @@
 //! - `upflow parse FILE [--format csv|json|jsonl]`: normalised jobs as JSON lines on stdout,
 //!   rejected rows and a summary on stderr.
 //! - `upflow ingest FILE`: uploads an export and runs the splitter on its S3 event.
+//! - `upflow score FILE`: parses, stores and scores an export locally; prints the ranking.
 //! - `upflow migrate`: applies the database schema (`DATABASE_URL`).
 
 mod commands;
@@ -12,11 +13,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(
-    name = "upflow",
-    version,
-    about = "Rank Upwork jobs from Apify exports"
-)]
+#[command(name = "upflow", version, about = "Rank Upwork jobs from Apify exports")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,6 +25,8 @@ enum Command {
     Parse(commands::parse::Args),
     /// Upload an export to the uploads bucket and run the splitter on its S3 event.
     Ingest(commands::ingest::Args),
+    /// Parse, store and score an export locally, then print the ranking.
+    Score(commands::score::Args),
     /// Apply the database migrations to DATABASE_URL.
     Migrate,
 }
@@ -44,6 +43,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Parse(args) => commands::parse::run(&args),
         Command::Ingest(args) => commands::ingest::run(&args),
+        Command::Score(args) => commands::score::run(&args),
         Command::Migrate => commands::migrate::run(),
     }
 }

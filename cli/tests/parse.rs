@@ -4,15 +4,8 @@
 use std::process::Command;
 
 fn upflow(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_upflow"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let out = Command::new(env!("CARGO_BIN_EXE_upflow")).args(args).output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
 }
 
 fn temp_file(name: &str, content: &[u8]) -> String {
@@ -25,33 +18,15 @@ fn temp_file(name: &str, content: &[u8]) -> String {
 
 #[test]
 fn prints_jobs_rejections_and_the_summary() {
-    let path = temp_file(
-        "e.csv",
-        b"id,title,budget\n1,First,$500\n2,,$10\n1,First,$500\n3,Third,30 - 50\n",
-    );
+    let path = temp_file("e.csv", b"id,title,budget\n1,First,$500\n2,,$10\n1,First,$500\n3,Third,30 - 50\n");
     let (code, stdout, stderr) = upflow(&["parse", &path]);
     assert_eq!(code, 0, "{stderr}");
-    let jobs: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let jobs: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(jobs.len(), 2);
-    assert_eq!(
-        (jobs[0]["job_id"].as_str(), jobs[0]["fixed_budget"].as_f64()),
-        (Some("1"), Some(500.0))
-    );
-    assert_eq!(
-        (
-            jobs[1]["hourly_min"].as_f64(),
-            jobs[1]["hourly_max"].as_f64()
-        ),
-        (Some(30.0), Some(50.0))
-    );
+    assert_eq!((jobs[0]["job_id"].as_str(), jobs[0]["fixed_budget"].as_f64()), (Some("1"), Some(500.0)));
+    assert_eq!((jobs[1]["hourly_min"].as_f64(), jobs[1]["hourly_max"].as_f64()), (Some(30.0), Some(50.0)));
     assert_eq!(jobs[0]["raw"]["title"], "First");
-    assert_eq!(
-        stderr.lines().collect::<Vec<_>>(),
-        ["row 2: missing title", "parsed 2, rejected 1, duplicates 1"]
-    );
+    assert_eq!(stderr.lines().collect::<Vec<_>>(), ["row 2: missing title", "parsed 2, rejected 1, duplicates 1"]);
 }
 
 #[test]
@@ -60,10 +35,7 @@ fn format_can_be_forced_and_raw_left_out() {
     let (code, stdout, _) = upflow(&["parse", "--format", "jsonl", "--no-raw", &path]);
     assert_eq!(code, 0);
     let job: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
-    assert_eq!(
-        (job["job_id"].as_str(), job["raw"].is_null()),
-        (Some("9"), true)
-    );
+    assert_eq!((job["job_id"].as_str(), job["raw"].is_null()), (Some("9"), true));
 }
 
 #[test]
@@ -72,10 +44,7 @@ fn a_file_that_is_not_an_export_exits_2_and_names_the_columns() {
     let (code, stdout, stderr) = upflow(&["parse", &path]);
     assert_eq!(code, 2);
     assert!(stdout.is_empty());
-    assert!(
-        stderr.contains("no column maps to a job title") && stderr.contains("`name`, `email`"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("no column maps to a job title") && stderr.contains("`name`, `email`"), "{stderr}");
     let (code, _, stderr) = upflow(&["parse", "/nonexistent/export.csv"]);
     assert_eq!(code, 1, "{stderr}");
 }

@@ -53,7 +53,8 @@ CREATE TABLE jobs (
     raw                      jsonb NOT NULL,
     -- Hash of what the client wrote (title, description, budget, skills, ...): a change re-scores.
     content_hash             text NOT NULL,
-    -- The content hash last handed to the queue; differs from content_hash while scoring is owed.
+    -- What the queue was last given for this job: "<content_hash>:<profile version>". Scoring is
+    -- owed while it differs from the current content and profile.
     enqueued_hash            text,
     first_seen_at            timestamptz NOT NULL DEFAULT now(),
     last_seen_at             timestamptz NOT NULL DEFAULT now(),
@@ -66,8 +67,6 @@ CREATE TABLE jobs (
 -- Recency: newest first, for rankings' tie-break and "since" filters.
 CREATE INDEX jobs_posted_at_idx ON jobs (posted_at DESC NULLS LAST);
 CREATE INDEX jobs_last_seen_at_idx ON jobs (last_seen_at DESC);
--- Jobs whose scoring is still owed to the queue.
-CREATE INDEX jobs_enqueue_owed_idx ON jobs (job_id) WHERE enqueued_hash IS DISTINCT FROM content_hash;
 
 CREATE TABLE rejected_rows (
     ingest_id   bigint NOT NULL REFERENCES ingests (id) ON DELETE CASCADE,

@@ -13,9 +13,7 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
 pub fn s3_client(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
     let path_style = config.endpoint_url().is_some()
         || crate::config::optional("S3_FORCE_PATH_STYLE").is_some_and(|v| v == "true" || v == "1");
-    let s3 = aws_sdk_s3::config::Builder::from(config)
-        .force_path_style(path_style)
-        .build();
+    let s3 = aws_sdk_s3::config::Builder::from(config).force_path_style(path_style).build();
     aws_sdk_s3::Client::from_conf(s3)
 }
 

@@ -9,11 +9,7 @@ pub enum ConfigError {
     #[error("environment variable {0} is not set")]
     Missing(&'static str),
     #[error("environment variable {name} has an invalid value {value:?}: {reason}")]
-    Invalid {
-        name: &'static str,
-        value: String,
-        reason: String,
-    },
+    Invalid { name: &'static str, value: String, reason: String },
 }
 
 /// A required variable.
@@ -33,14 +29,9 @@ where
 {
     match optional(name) {
         None => Ok(default),
-        Some(value) => value
-            .trim()
-            .parse()
-            .map_err(|e: T::Err| ConfigError::Invalid {
-                name,
-                value,
-                reason: e.to_string(),
-            }),
+        Some(value) => {
+            value.trim().parse().map_err(|e: T::Err| ConfigError::Invalid { name, value, reason: e.to_string() })
+        }
     }
 }
 
@@ -53,10 +44,7 @@ pub struct DatabaseConfig {
 
 impl DatabaseConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
-        Ok(DatabaseConfig {
-            url: required("DATABASE_URL")?,
-            ca_file: optional("DATABASE_CA_FILE"),
-        })
+        Ok(DatabaseConfig { url: required("DATABASE_URL")?, ca_file: optional("DATABASE_CA_FILE") })
     }
 
     /// Builds the connection pool (no connection is made yet).

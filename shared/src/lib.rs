@@ -7,13 +7,16 @@
 pub mod aws;
 pub mod blob;
 pub mod config;
+pub mod evaluate;
 pub mod evaluation;
 pub mod ingest;
 pub mod job;
 pub mod normalise;
 pub mod profile;
 pub mod queue;
+pub mod scoring;
 pub mod split;
 pub mod store;
+pub mod telegram;
 
 pub use job::{Client, Job, JobType, Proposals};

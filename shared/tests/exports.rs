@@ -39,17 +39,11 @@ fn human_headers_bom_crlf_and_multi_line_cells() {
     assert_eq!(j.skills, ["Python", "LangChain", "RAG"]);
     assert_eq!(j.proposals.map(|p| (p.min, p.max)), Some((10, Some(15))));
     assert_eq!(j.client.country.as_deref(), Some("United States"));
-    assert_eq!(
-        j.description.as_deref(),
-        Some("Line one\r\nline two with \"quotes\"\r\nsee https://example.com/spec.")
-    );
+    assert_eq!(j.description.as_deref(), Some("Line one\r\nline two with \"quotes\"\r\nsee https://example.com/spec."));
     assert_eq!(j.external_urls, ["https://example.com/spec"]);
     let reference = Utc.with_ymd_and_hms(2026, 5, 24, 7, 0, 0).unwrap();
     assert_eq!(j.posted_at, Some(reference - Duration::hours(2)));
-    assert_eq!(
-        j.raw["Job ID"], "~021111111111111111111",
-        "raw keeps the header names"
-    );
+    assert_eq!(j.raw["Job ID"], "~021111111111111111111", "raw keeps the header names");
 }
 
 #[test]
@@ -59,22 +53,14 @@ fn lf_and_crlf_and_any_column_order_read_alike() {
     ];
     let crlf = to_flat_csv(&records, false, "\r\n");
     let lf = to_flat_csv(&records, true, "\n");
-    let reordered =
-        b"budget,tags/2,tags/0,url,title,tags/1\n$10,z,x,https://www.upwork.com/jobs/~02123,A,y\n";
+    let reordered = b"budget,tags/2,tags/0,url,title,tags/1\n$10,z,x,https://www.upwork.com/jobs/~02123,A,y\n";
     let a = only_jobs("a.csv", &crlf);
     let b = only_jobs("b.csv", &lf);
     let c = only_jobs("c.csv", reordered);
     assert_eq!(a[0].skills, ["x", "y", "z"]);
-    assert_eq!(
-        c[0].skills,
-        ["x", "y", "z"],
-        "array order comes from the index, not the column order"
-    );
+    assert_eq!(c[0].skills, ["x", "y", "z"], "array order comes from the index, not the column order");
     for j in [&b[0], &c[0]] {
-        assert_eq!(
-            (&j.job_id, &j.title, j.fixed_budget),
-            (&a[0].job_id, &a[0].title, a[0].fixed_budget)
-        );
+        assert_eq!((&j.job_id, &j.title, j.fixed_budget), (&a[0].job_id, &a[0].title, a[0].fixed_budget));
     }
 }
 
@@ -82,25 +68,14 @@ fn lf_and_crlf_and_any_column_order_read_alike() {
 fn rows_missing_required_fields_are_rejected_with_row_and_reason() {
     let csv = "id,title,url\n1,First,\n2,,https://www.upwork.com/jobs/~022\n,Third,\n,Fourth,https://example.com/job/4\n5,Fifth,https://www.upwork.com/jobs/~025\n";
     let (items, counts) = parse_bytes("x.csv", csv.as_bytes()).unwrap();
-    assert_eq!(
-        rejections(&items),
-        vec![
-            (2, "missing title".into()),
-            (3, "missing both job id and url".into())
-        ]
-    );
+    assert_eq!(rejections(&items), vec![(2, "missing title".into()), (3, "missing both job id and url".into())]);
     assert_eq!((counts.rows, counts.parsed, counts.rejected), (5, 3, 2));
     let jobs: Vec<&Job> = items.iter().filter_map(ExportItem::job).collect();
     // An id without a URL gets Upwork's URL; a URL without Upwork's ciphertext gets a stable id.
-    assert_eq!(
-        jobs[0].url.as_deref(),
-        Some("https://www.upwork.com/jobs/~021")
-    );
+    assert_eq!(jobs[0].url.as_deref(), Some("https://www.upwork.com/jobs/~021"));
     assert!(jobs[1].job_id.starts_with("url-"));
     // The rejected row keeps what it had.
-    let ExportItem::Rejected { raw, .. } = &items[1] else {
-        panic!()
-    };
+    let ExportItem::Rejected { raw, .. } = &items[1] else { panic!() };
     assert_eq!(raw.as_ref().unwrap()["id"], "2");
 }
 
@@ -109,18 +84,13 @@ fn duplicates_in_a_file_are_counted_once() {
     let csv = "id,title\n7,A\n8,B\n7,A again\n";
     let (items, counts) = parse_bytes("d.csv", csv.as_bytes()).unwrap();
     assert_eq!((counts.parsed, counts.duplicates), (2, 1));
-    assert!(
-        matches!(&items[2], ExportItem::Duplicate { row: 3, job_id, first_row: 1 } if job_id == "7")
-    );
+    assert!(matches!(&items[2], ExportItem::Duplicate { row: 3, job_id, first_row: 1 } if job_id == "7"));
 }
 
 #[test]
 fn a_row_longer_than_the_header_is_rejected() {
     let (items, _) = parse_bytes("x.csv", b"id,title\n1,A,extra\n2,B\n").unwrap();
-    assert_eq!(
-        rejections(&items),
-        vec![(1, "row has 3 cells but the header has 2".into())]
-    );
+    assert_eq!(rejections(&items), vec![(1, "row has 3 cells but the header has 2".into())]);
 }
 
 #[test]
@@ -129,28 +99,20 @@ fn json_lines_with_a_bad_line_reject_only_that_line() {
     let (items, counts) = parse_bytes("x.jsonl", jsonl).unwrap();
     let rejected = rejections(&items);
     assert_eq!(rejected.len(), 2);
-    assert_eq!(
-        rejected[0].0, 3,
-        "row numbers are line numbers in JSON Lines"
-    );
-    assert!(
-        rejected[0].1.starts_with("invalid JSON"),
-        "{}",
-        rejected[0].1
-    );
+    assert_eq!(rejected[0].0, 3, "row numbers are line numbers in JSON Lines");
+    assert!(rejected[0].1.starts_with("invalid JSON"), "{}", rejected[0].1);
     assert_eq!(rejected[1], (5, "record is not a JSON object".into()));
     assert_eq!(counts.parsed, 2);
 }
 
 #[test]
 fn json_array_resyncs_after_a_bad_element_and_reports_truncation() {
-    let json = br#"[{"id":"1","title":"A, [tricky] {text} \"quoted\""}, {"id": 2, "title": }, {"id":"3","title":"C"},]"#;
+    let json =
+        br#"[{"id":"1","title":"A, [tricky] {text} \"quoted\""}, {"id": 2, "title": }, {"id":"3","title":"C"},]"#;
     let (items, counts) = parse_bytes("x.json", json).unwrap();
     assert_eq!(counts.parsed, 2);
     assert_eq!(rejections(&items)[0].0, 2);
-    let ExportItem::Job { job, .. } = &items[0] else {
-        panic!()
-    };
+    let ExportItem::Job { job, .. } = &items[0] else { panic!() };
     assert_eq!(job.title, "A, [tricky] {text} \"quoted\"");
 
     let truncated = br#"[{"id":"1","title":"A"},{"id":"2","title":"B"#;
@@ -181,48 +143,28 @@ fn other_actors_field_sets_map_by_the_table() {
     ]);
     let bytes = serde_json::to_vec(&records).unwrap();
     let jobs = only_jobs("others.json", &bytes);
-    let [snake, client, stats, flat] = &jobs[..] else {
-        panic!("{jobs:?}")
-    };
+    let [snake, client, stats, flat] = &jobs[..] else { panic!("{jobs:?}") };
 
     assert_eq!(snake.job_id, "999");
-    assert_eq!(
-        (snake.job_type, snake.hourly_min, snake.hourly_max),
-        (JobType::Hourly, Some(40.0), Some(70.0))
-    );
+    assert_eq!((snake.job_type, snake.hourly_min, snake.hourly_max), (JobType::Hourly, Some(40.0), Some(70.0)));
     assert_eq!(snake.client.payment_verified, Some(true));
     assert_eq!(snake.client.country.as_deref(), Some("United Kingdom"));
     assert_eq!(snake.client.total_spent, Some(50_000.0));
     assert!(snake.posted_at.is_some());
 
-    assert_eq!(
-        (client.job_type, client.fixed_budget),
-        (JobType::Fixed, Some(750.0))
-    );
+    assert_eq!((client.job_type, client.fixed_budget), (JobType::Fixed, Some(750.0)));
     assert_eq!(client.client.payment_verified, Some(false));
     assert_eq!(client.client.rating, Some(4.9));
     assert_eq!(client.client.hire_rate, Some(75.0));
     assert_eq!(client.skills, ["Rust", "AWS Lambda"]);
-    assert_eq!(
-        client.url.as_deref(),
-        Some("https://www.upwork.com/jobs/~02555")
-    );
+    assert_eq!(client.url.as_deref(), Some("https://www.upwork.com/jobs/~02555"));
 
-    assert_eq!(
-        (stats.hourly_min, stats.hourly_max),
-        (Some(25.0), Some(45.0))
-    );
+    assert_eq!((stats.hourly_min, stats.hourly_max), (Some(25.0), Some(45.0)));
     assert_eq!(stats.client.country.as_deref(), Some("Germany"));
-    assert_eq!(
-        (stats.client.total_spent, stats.client.hires),
-        (Some(98000.5), Some(31))
-    );
+    assert_eq!((stats.client.total_spent, stats.client.hires), (Some(98000.5), Some(31)));
     assert_eq!(stats.skills, ["Go", "Kubernetes"]);
 
-    assert_eq!(
-        (flat.job_type, flat.hourly_min, flat.hourly_max),
-        (JobType::Hourly, Some(60.0), Some(120.0))
-    );
+    assert_eq!((flat.job_type, flat.hourly_min, flat.hourly_max), (JobType::Hourly, Some(60.0), Some(120.0)));
     assert_eq!(flat.proposals.map(|p| (p.min, p.max)), Some((50, None)));
     assert_eq!(flat.client.total_spent, Some(1_200_000.0));
     let reference = Utc.with_ymd_and_hms(2026, 5, 24, 7, 0, 0).unwrap();
@@ -234,25 +176,16 @@ fn files_that_are_not_exports_fail_whole_with_what_was_seen() {
     let err = parse_bytes("x.csv", b"name,email,phone\nAda,ada@example.com,1\n").unwrap_err();
     let message = err.to_string();
     assert!(matches!(err, ExportError::NotAnExport { .. }));
-    assert!(
-        message.contains("no column maps to a job title"),
-        "{message}"
-    );
+    assert!(message.contains("no column maps to a job title"), "{message}");
     assert!(message.contains("`name`, `email`, `phone`"), "{message}");
 
     for (name, bytes) in [
         ("x.csv", &b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"[..]),
-        (
-            "x.json",
-            b"<!doctype html><html><body>Sign in</body></html>",
-        ),
+        ("x.json", b"<!doctype html><html><body>Sign in</body></html>"),
         ("x.csv", b""),
     ] {
         let err = parse_bytes(name, bytes).unwrap_err();
-        assert!(
-            matches!(err, ExportError::NotAnExport { .. }),
-            "{name}: {err}"
-        );
+        assert!(matches!(err, ExportError::NotAnExport { .. }), "{name}: {err}");
     }
     let err = parse_bytes("x.json", br#"[{"name": "Ada", "email": "a@b"}]"#).unwrap_err();
     assert!(err.to_string().contains("`name`, `email`"), "{err}");

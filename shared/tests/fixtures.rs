@@ -34,10 +34,7 @@ fn every_fixture_row_maps_to_a_job_with_the_fields_its_source_has() {
             assert_eq!(job.url.as_deref(), record["url"].as_str());
             assert!(job.url.as_deref().unwrap().contains(&format!("~02{id}")));
             assert_eq!(job.raw, *record, "the original record is kept as it was");
-            assert_eq!(
-                job.description.as_deref(),
-                record["description"].as_str().map(str::trim)
-            );
+            assert_eq!(job.description.as_deref(), record["description"].as_str().map(str::trim));
             assert!(job.posted_at.is_some(), "{name} {id}: posted_at");
             match job.job_type {
                 JobType::Fixed => {
@@ -77,33 +74,23 @@ fn flat_camel_case_actor_values() {
     assert_eq!(first.client.total_spent, Some(5054.0));
     assert_eq!(first.proposals.map(|p| (p.min, p.max)), Some((2, Some(2))));
     assert_eq!(first.skills, ["Microsoft Excel", "Data Mining"]);
-    assert_eq!(
-        first.posted_at.unwrap().to_rfc3339(),
-        "2026-05-24T06:33:57.153+00:00"
-    );
+    assert_eq!(first.posted_at.unwrap().to_rfc3339(), "2026-05-24T06:33:57.153+00:00");
     // "$5,000.00", client in "IND", hire rate above 100 kept as the source says.
     assert_eq!(jobs[1].fixed_budget, Some(5000.0));
     assert_eq!(jobs[1].client.country.as_deref(), Some("India"));
     assert_eq!(jobs[1].client.hire_rate, Some(110.0));
     // Hourly "30 - 50" with a screening question and a fractional average rate.
-    assert_eq!(
-        (jobs[2].hourly_min, jobs[2].hourly_max),
-        (Some(30.0), Some(50.0))
-    );
+    assert_eq!((jobs[2].hourly_min, jobs[2].hourly_max), (Some(30.0), Some(50.0)));
     assert_eq!(jobs[2].client.rating, Some(4.45));
     assert_eq!(jobs[2].screening_questions.len(), 3);
     assert!(jobs[2].screening_questions[2].starts_with("Have you worked with NDI"));
     assert!(jobs[2].screening_questions[0].starts_with("Describe one Electron project"));
     // "N/A" hourly budget: hourly, amount unknown.
     let na = jobs.iter().find(|j| j.raw["budget"] == "N/A").unwrap();
-    assert_eq!(
-        (na.job_type, na.hourly_min, na.fixed_budget),
-        (JobType::Hourly, None, None)
-    );
+    assert_eq!((na.job_type, na.hourly_min, na.fixed_budget), (JobType::Hourly, None, None));
     assert!(jobs
         .iter()
-        .any(|j| j.client.country.as_deref() == Some("United States")
-            && j.raw["clientLocation"] == "USA"));
+        .any(|j| j.client.country.as_deref() == Some("United States") && j.raw["clientLocation"] == "USA"));
 }
 
 #[test]
@@ -114,21 +101,11 @@ fn upwork_api_shaped_actor_values() {
     assert_eq!(first.job_type, JobType::Fixed);
     assert_eq!(first.fixed_budget, Some(1000.0));
     assert_eq!(first.duration.as_deref(), Some("Less than 1 month"));
-    assert_eq!(
-        first.posted_at.unwrap().to_rfc3339(),
-        "2026-02-04T23:15:26.182+00:00"
-    );
+    assert_eq!(first.posted_at.unwrap().to_rfc3339(), "2026-02-04T23:15:26.182+00:00");
     // Every row of this export is FIXED; the amount is a string like "1000.0" in a nested object.
     for job in &jobs {
-        let amount = job.raw["fixed"]["budget"]["amount"]
-            .as_str()
-            .map(|s| s.parse::<f64>().unwrap());
-        assert_eq!(
-            (job.job_type, job.fixed_budget),
-            (JobType::Fixed, amount),
-            "{}",
-            job.job_id
-        );
+        let amount = job.raw["fixed"]["budget"]["amount"].as_str().map(|s| s.parse::<f64>().unwrap());
+        assert_eq!((job.job_type, job.fixed_budget), (JobType::Fixed, amount), "{}", job.job_id);
         assert_eq!((job.hourly_min, job.hourly_max), (None, None));
     }
 }

@@ -13,10 +13,7 @@ impl LocalAws {
     pub async fn new() -> LocalAws {
         crate::env("AWS_ENDPOINT_URL");
         let config = upflow::aws::sdk_config().await;
-        LocalAws {
-            s3: upflow::aws::s3_client(&config),
-            sqs: upflow::aws::sqs_client(&config),
-        }
+        LocalAws { s3: upflow::aws::s3_client(&config), sqs: upflow::aws::sqs_client(&config) }
     }
 
     pub async fn bucket(&self) -> String {
@@ -28,26 +25,11 @@ impl LocalAws {
     /// A queue; returns its URL.
     pub async fn queue(&self) -> String {
         let name = crate::unique_name("upflow-jobs");
-        self.sqs
-            .create_queue()
-            .queue_name(name)
-            .send()
-            .await
-            .unwrap()
-            .queue_url
-            .unwrap()
+        self.sqs.create_queue().queue_name(name).send().await.unwrap().queue_url.unwrap()
     }
 
     pub async fn put(&self, bucket: &str, key: &str, body: Vec<u8>) -> String {
-        let out = self
-            .s3
-            .put_object()
-            .bucket(bucket)
-            .key(key)
-            .body(ByteStream::from(body))
-            .send()
-            .await
-            .unwrap();
+        let out = self.s3.put_object().bucket(bucket).key(key).body(ByteStream::from(body)).send().await.unwrap();
         out.e_tag.unwrap_or_default()
     }
 
@@ -89,8 +71,7 @@ impl LocalAws {
 /// URL-encoded key replaced.
 pub fn s3_put_event(bucket: &str, encoded_key: &str) -> aws_lambda_events::event::s3::S3Event {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/s3-put.json");
-    let mut event: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut event: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let s3 = &mut event["Records"][0]["s3"];
     s3["bucket"]["name"] = bucket.into();
     s3["bucket"]["arn"] = format!("arn:aws:s3:::{bucket}").into();

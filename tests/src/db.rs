@@ -10,10 +10,7 @@ pub struct TestDb {
 }
 
 fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map(|(b, q)| (b, Some(q)))
-        .unwrap_or((url, None));
+    let (base, query) = url.split_once('?').map(|(b, q)| (b, Some(q))).unwrap_or((url, None));
     let base = base.rsplit_once('/').map(|(b, _)| b).unwrap_or(base);
     match query {
         Some(q) => format!("{base}/{name}?{q}"),
@@ -22,9 +19,7 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 async fn admin(url: &str) -> tokio_postgres::Client {
-    let (client, conn) = tokio_postgres::connect(url, NoTls)
-        .await
-        .unwrap_or_else(|e| panic!("connect {url}: {e}"));
+    let (client, conn) = tokio_postgres::connect(url, NoTls).await.unwrap_or_else(|e| panic!("connect {url}: {e}"));
     tokio::spawn(conn);
     client
 }
@@ -34,11 +29,7 @@ impl TestDb {
     pub async fn new() -> TestDb {
         let admin_url = crate::env("UPFLOW_TEST_DATABASE_URL");
         let name = crate::unique_name("upflow_t").replace('-', "_");
-        admin(&admin_url)
-            .await
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
+        admin(&admin_url).await.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
         TestDb { name, admin_url }
     }
 
@@ -65,9 +56,7 @@ impl TestDb {
     /// A pool with the schema applied.
     pub async fn migrated_pool(&self) -> Db {
         let pool = self.pool();
-        upflow::store::migrate::migrate(&mut pool.get().await.unwrap())
-            .await
-            .unwrap();
+        upflow::store::migrate::migrate(&mut pool.get().await.unwrap()).await.unwrap();
         pool
     }
 }
@@ -77,16 +66,11 @@ impl Drop for TestDb {
         let (url, name) = (self.admin_url.clone(), self.name.clone());
         // Drop runs outside async: use a runtime of its own on a thread of its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             rt.block_on(async {
                 if let Ok((client, conn)) = tokio_postgres::connect(&url, NoTls).await {
                     tokio::spawn(conn);
-                    let _ = client
-                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
+                    let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
                 }
             })
         })

@@ -7,18 +7,17 @@
 
 pub mod aws;
 pub mod db;
+pub mod fake_cerebras;
+pub mod fake_telegram;
 pub mod fixtures;
+pub mod seed;
 
 /// A name unique to this process and call, for databases, buckets and queues.
 pub fn unique_name(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    format!(
-        "{prefix}-{}-{}-{n}",
-        std::process::id(),
-        rand::random::<u32>() % 100_000
-    )
+    format!("{prefix}-{}-{}-{n}", std::process::id(), rand::random::<u32>() % 100_000)
 }
 
 /// A required test environment variable.

@@ -8,10 +8,7 @@ async fn ssl_in_use(url: &str, ca: Option<&str>) -> Result<bool, String> {
     let pool = connect(url, ca).map_err(|e| e.to_string())?;
     let client = pool.get().await.map_err(|e| format!("{e:?}"))?;
     let row = client
-        .query_one(
-            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
-            &[],
-        )
+        .query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
         .await
         .map_err(|e| e.to_string())?;
     Ok(row.get(0))
@@ -23,30 +20,19 @@ async fn migrations_are_idempotent_and_safe_when_instances_start_together() {
     let mut tasks = Vec::new();
     for _ in 0..4 {
         let pool = db.pool();
-        tasks.push(tokio::spawn(async move {
-            migrate(&mut pool.get().await.unwrap()).await.unwrap()
-        }));
+        tasks.push(tokio::spawn(async move { migrate(&mut pool.get().await.unwrap()).await.unwrap() }));
     }
     let mut applied = Vec::new();
     for t in tasks {
         applied.extend(t.await.unwrap());
     }
-    assert_eq!(
-        applied,
-        vec![1],
-        "exactly one instance applies each migration"
-    );
+    applied.sort();
+    let all: Vec<i32> = upflow::store::migrate::MIGRATIONS.iter().map(|m| m.0).collect();
+    assert_eq!(applied, all, "exactly one instance applies each migration");
     let client = db.client().await;
-    let n: i64 = client
-        .query_one("SELECT count(*) FROM schema_migrations", &[])
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(n, 1);
-    assert!(migrate(&mut db.pool().get().await.unwrap())
-        .await
-        .unwrap()
-        .is_empty());
+    let n: i64 = client.query_one("SELECT count(*) FROM schema_migrations", &[]).await.unwrap().get(0);
+    assert_eq!(n, all.len() as i64);
+    assert!(migrate(&mut db.pool().get().await.unwrap()).await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -54,49 +40,20 @@ async fn tls_follows_sslmode_and_verifies_when_asked() {
     let db = TestDb::new().await;
     let admin = db.client().await;
     let on: String = admin.query_one("SHOW ssl", &[]).await.unwrap().get(0);
-    assert_eq!(
-        on, "on",
-        "this test needs the local server's TLS (Debian enables it with the snakeoil certificate)"
-    );
-    let cert: String = admin
-        .query_one("SHOW ssl_cert_file", &[])
-        .await
-        .unwrap()
-        .get(0);
+    assert_eq!(on, "on", "this test needs the local server's TLS (Debian enables it with the snakeoil certificate)");
+    let cert: String = admin.query_one("SHOW ssl_cert_file", &[]).await.unwrap().get(0);
     let url = format!("postgresql://postgres@localhost:5432/{}", db.name);
 
-    assert_eq!(
-        ssl_in_use(&url, None).await,
-        Ok(true),
-        "prefer: encrypted when the server offers it"
-    );
-    assert_eq!(
-        ssl_in_use(&format!("{url}?sslmode=disable"), None).await,
-        Ok(false)
-    );
-    assert_eq!(
-        ssl_in_use(&format!("{url}?sslmode=require"), None).await,
-        Ok(true)
-    );
-    let untrusted = ssl_in_use(&format!("{url}?sslmode=verify-full"), None)
-        .await
-        .unwrap_err();
+    assert_eq!(ssl_in_use(&url, None).await, Ok(true), "prefer: encrypted when the server offers it");
+    assert_eq!(ssl_in_use(&format!("{url}?sslmode=disable"), None).await, Ok(false));
+    assert_eq!(ssl_in_use(&format!("{url}?sslmode=require"), None).await, Ok(true));
+    let untrusted = ssl_in_use(&format!("{url}?sslmode=verify-full"), None).await.unwrap_err();
     assert!(untrusted.contains("UnknownIssuer"), "{untrusted}");
-    assert_eq!(
-        ssl_in_use(&format!("{url}?sslmode=verify-full"), Some(&cert)).await,
-        Ok(true)
-    );
+    assert_eq!(ssl_in_use(&format!("{url}?sslmode=verify-full"), Some(&cert)).await, Ok(true));
     // The certificate names localhost, not 127.0.0.1: full verification refuses, chain-only accepts.
     let ip = format!("postgresql://postgres@127.0.0.1:5432/{}", db.name);
-    assert!(
-        ssl_in_use(&format!("{ip}?sslmode=verify-full"), Some(&cert))
-            .await
-            .is_err()
-    );
-    assert_eq!(
-        ssl_in_use(&format!("{ip}?sslmode=verify-ca"), Some(&cert)).await,
-        Ok(true)
-    );
+    assert!(ssl_in_use(&format!("{ip}?sslmode=verify-full"), Some(&cert)).await.is_err());
+    assert_eq!(ssl_in_use(&format!("{ip}?sslmode=verify-ca"), Some(&cert)).await, Ok(true));
 }
 
 #[tokio::test]
@@ -105,24 +62,12 @@ async fn a_broken_connection_is_replaced() {
     let pool = db.pool();
     let pid: i32 = {
         let client = pool.get().await.unwrap();
-        client
-            .query_one("SELECT pg_backend_pid()", &[])
-            .await
-            .unwrap()
-            .get(0)
+        client.query_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0)
     };
-    db.client()
-        .await
-        .execute("SELECT pg_terminate_backend($1)", &[&pid])
-        .await
-        .unwrap();
+    db.client().await.execute("SELECT pg_terminate_backend($1)", &[&pid]).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     let client = pool.get().await.unwrap();
-    let new_pid: i32 = client
-        .query_one("SELECT pg_backend_pid()", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let new_pid: i32 = client.query_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0);
     assert_ne!(pid, new_pid);
 }
 
@@ -137,11 +82,7 @@ async fn the_store_works_through_pgbouncer_in_transaction_mode() {
     migrate(&mut pool.get().await.unwrap()).await.unwrap();
 
     let bytes = upflow_tests::fixtures::bytes(upflow_tests::fixtures::API_ACTOR);
-    let options = ReadOptions {
-        name: "x.json".into(),
-        format: None,
-        reference_time: chrono::Utc::now(),
-    };
+    let options = ReadOptions { name: "x.json".into(), format: None, reference_time: chrono::Utc::now() };
     let (items, _) = read_all(&bytes[..], &options).unwrap();
     let all: Vec<_> = items.iter().filter_map(ExportItem::job).collect();
 
@@ -154,46 +95,23 @@ async fn the_store_works_through_pgbouncer_in_transaction_mode() {
         tasks.push(tokio::spawn(async move {
             let client = pool.get().await.unwrap();
             let key = format!("k{n}");
-            let ingests::Claim::Started(id) =
-                ingests::claim(&**client, "b", &key, "e").await.unwrap()
-            else {
+            let ingests::Claim::Started(id) = ingests::claim(&**client, "b", &key, "e").await.unwrap() else {
                 panic!()
             };
-            let source = jobs::Source {
-                ingest_id: id,
-                bucket: "b",
-                key: &key,
-            };
+            let source = jobs::Source { ingest_id: id, bucket: "b", key: &key, profile_version: "p" };
             for _ in 0..3 {
-                let sourced: Vec<_> = chunk
-                    .iter()
-                    .enumerate()
-                    .map(|(i, job)| jobs::SourcedJob {
-                        row: i as u64 + 1,
-                        job,
-                    })
-                    .collect();
+                let sourced: Vec<_> =
+                    chunk.iter().enumerate().map(|(i, job)| jobs::SourcedJob { row: i as u64 + 1, job }).collect();
                 let up = jobs::upsert(&**client, &source, &sourced).await.unwrap();
-                let sent: Vec<(&str, &str)> = up
-                    .iter()
-                    .map(|u| (u.job_id.as_str(), u.content_hash.as_str()))
-                    .collect();
+                let sent: Vec<(&str, &str)> = up.iter().map(|u| (u.job_id.as_str(), u.content_hash.as_str())).collect();
                 jobs::mark_enqueued(&**client, &sent).await.unwrap();
             }
-            ingests::finish(&**client, id, Some("json"), &Default::default(), None)
-                .await
-                .unwrap();
+            ingests::finish(&**client, id, Some("json"), &Default::default(), None).await.unwrap();
         }));
     }
     for t in tasks {
         t.await.unwrap();
     }
-    let n: i64 = db
-        .client()
-        .await
-        .query_one("SELECT count(*) FROM jobs", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let n: i64 = db.client().await.query_one("SELECT count(*) FROM jobs", &[]).await.unwrap().get(0);
     assert_eq!(n, 69);
 }

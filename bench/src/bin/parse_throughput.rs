@@ -10,16 +10,10 @@ use upflow::ingest::{Export, ExportItem, ReadOptions};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let path = args
-        .get(1)
-        .ok_or_else(|| anyhow::anyhow!("usage: parse_throughput FILE [--json]"))?;
+    let path = args.get(1).ok_or_else(|| anyhow::anyhow!("usage: parse_throughput FILE [--json]"))?;
     let to_json = args.iter().any(|a| a == "--json");
     let size = std::fs::metadata(path)?.len() as f64 / 1e6;
-    let options = ReadOptions {
-        name: path.clone(),
-        format: None,
-        reference_time: chrono::Utc::now(),
-    };
+    let options = ReadOptions { name: path.clone(), format: None, reference_time: chrono::Utc::now() };
 
     let started = Instant::now();
     let mut export = Export::open(std::fs::File::open(path)?, &options)?;
@@ -46,19 +40,11 @@ fn main() -> anyhow::Result<()> {
     );
     println!(
         "{}: {secs:.2} s, {:.1} MB/s, {:.0} rows/s, peak RSS {:.1} MiB{}",
-        if to_json {
-            "parse + normalise + JSON"
-        } else {
-            "parse + normalise"
-        },
+        if to_json { "parse + normalise + JSON" } else { "parse + normalise" },
         size / secs,
         c.rows as f64 / secs,
         upflow_bench::peak_rss_mib(),
-        if to_json {
-            format!(", {:.1} MB of JSON", bytes_out as f64 / 1e6)
-        } else {
-            String::new()
-        }
+        if to_json { format!(", {:.1} MB of JSON", bytes_out as f64 / 1e6) } else { String::new() }
     );
     Ok(())
 }

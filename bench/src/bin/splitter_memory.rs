@@ -44,42 +44,28 @@ impl BatchSink for Queue {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let path = std::env::args()
-        .nth(1)
-        .ok_or_else(|| anyhow::anyhow!("usage: splitter_memory FILE"))?;
+    let path = std::env::args().nth(1).ok_or_else(|| anyhow::anyhow!("usage: splitter_memory FILE"))?;
     let aws = upflow::aws::sdk_config().await;
     let s3 = upflow::aws::s3_client(&aws);
     let sqs = upflow::aws::sqs_client(&aws);
     let stamp = chrono::Utc::now().timestamp_millis();
     let bucket = format!("upflow-bench-{stamp}");
     s3.create_bucket().bucket(&bucket).send().await?;
-    let queue_url = sqs
-        .create_queue()
-        .queue_name(format!("upflow-bench-{stamp}"))
-        .send()
-        .await?
-        .queue_url
-        .unwrap_or_default();
+    let queue_url =
+        sqs.create_queue().queue_name(format!("upflow-bench-{stamp}")).send().await?.queue_url.unwrap_or_default();
     let key = "uploads/bench export.csv";
-    s3.put_object()
-        .bucket(&bucket)
-        .key(key)
-        .body(ByteStream::from_path(&path).await?)
-        .send()
-        .await?;
+    s3.put_object().bucket(&bucket).key(key).body(ByteStream::from_path(&path).await?).send().await?;
 
     let db = upflow::config::DatabaseConfig::from_env()?.pool()?;
     upflow::store::migrate::migrate(&mut db.get().await?).await?;
     let before = upflow_bench::rss_mib();
     let queue = if std::env::args().any(|a| a == "sqs") {
-        Queue::Sqs(SqsQueue {
-            client: sqs,
-            url: queue_url,
-        })
+        Queue::Sqs(SqsQueue { client: sqs, url: queue_url })
     } else {
         Queue::Count(Counting::default())
     };
     let splitter = Splitter {
+        profile_version: upflow::profile::LoadedProfile::default_profile().version,
         db,
         s3,
         queue,

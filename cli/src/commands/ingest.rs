@@ -28,11 +28,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     match runtime.block_on(ingest(args)) {
         Ok(code) => code,
         Err(e) => {
@@ -62,39 +58,24 @@ async fn ingest(args: &Args) -> anyhow::Result<ExitCode> {
         .queue_url
         .context("CreateQueue returned no URL")?;
 
-    let name = args
-        .file
-        .file_name()
-        .context("FILE has no file name")?
-        .to_string_lossy();
+    let name = args.file.file_name().context("FILE has no file name")?.to_string_lossy();
     let key = format!("{}{name}", args.prefix);
-    let body = ByteStream::from_path(&args.file)
-        .await
-        .with_context(|| format!("read {}", args.file.display()))?;
-    s3.put_object()
-        .bucket(&args.bucket)
-        .key(&key)
-        .body(body)
-        .send()
-        .await
-        .with_context(|| format!("upload {key}"))?;
+    let body = ByteStream::from_path(&args.file).await.with_context(|| format!("read {}", args.file.display()))?;
+    s3.put_object().bucket(&args.bucket).key(&key).body(body).send().await.with_context(|| format!("upload {key}"))?;
     eprintln!("uploaded s3://{}/{key}", args.bucket);
 
     let db = upflow::config::DatabaseConfig::from_env()?.pool()?;
     upflow::store::migrate::migrate(&mut db.get().await.context("connect to Postgres")?).await?;
+    let profile = upflow::profile::LoadedProfile::from_env()?;
     let splitter = Splitter {
+        profile_version: profile.version,
         db,
         s3,
-        queue: SqsQueue {
-            client: sqs,
-            url: queue_url,
-        },
+        queue: SqsQueue { client: sqs, url: queue_url },
         config: SplitterConfig::default(),
     };
     let event = splitter::s3_event(&args.bucket, &key);
-    let reports = splitter::handle(event, &splitter)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let reports = splitter::handle(event, &splitter).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut code = ExitCode::SUCCESS;
     for report in reports {
         let t = report.totals;
@@ -119,11 +100,7 @@ async fn ingest(args: &Args) -> anyhow::Result<ExitCode> {
                 )
                 .await?;
             for row in rows {
-                eprintln!(
-                    "  row {}: {}",
-                    row.get::<_, i32>(0),
-                    row.get::<_, String>(1)
-                );
+                eprintln!("  row {}: {}", row.get::<_, i32>(0), row.get::<_, String>(1));
             }
         }
     }
@@ -137,15 +114,9 @@ async fn ingest(args: &Args) -> anyhow::Result<ExitCode> {
         .await
         .ok()
         .and_then(|a| a.attributes)
-        .and_then(|a| {
-            a.get(&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
-                .cloned()
-        });
+        .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages).cloned());
     if let Some(depth) = depth {
-        eprintln!(
-            "queue {} holds {depth} messages waiting for the evaluator",
-            args.queue
-        );
+        eprintln!("queue {} holds {depth} messages waiting for the evaluator", args.queue);
     }
     Ok(code)
 }

@@ -6,10 +6,7 @@ use upflow::config::DatabaseConfig;
 use upflow::store::migrate::migrate;
 
 pub fn run() -> ExitCode {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
     match runtime.block_on(apply()) {
         Ok(applied) if applied.is_empty() => {
             eprintln!("database schema is up to date");
@@ -28,9 +25,6 @@ pub fn run() -> ExitCode {
 
 async fn apply() -> anyhow::Result<Vec<i32>> {
     let pool = DatabaseConfig::from_env()?.pool()?;
-    let mut client = pool
-        .get()
-        .await
-        .map_err(|e| anyhow::anyhow!("connect to Postgres: {e}"))?;
+    let mut client = pool.get().await.map_err(|e| anyhow::anyhow!("connect to Postgres: {e}"))?;
     migrate(&mut client).await
 }

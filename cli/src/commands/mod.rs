@@ -3,3 +3,5 @@
 pub mod ingest;
 pub mod migrate;
 pub mod parse;
+pub mod score;
+pub mod table;

@@ -34,11 +34,8 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let options = ReadOptions {
-        name: name.clone(),
-        format: args.format,
-        reference_time: reference_time(&args.file, &file),
-    };
+    let options =
+        ReadOptions { name: name.clone(), format: args.format, reference_time: reference_time(&args.file, &file) };
     let mut export = match Export::open(file, &options) {
         Ok(export) => export,
         Err(e) => return fail(&name, &e),
@@ -76,11 +73,7 @@ pub fn run(args: &Args) -> ExitCode {
     }
     let _ = out.flush();
     let c = export.counts();
-    let _ = writeln!(
-        err,
-        "parsed {}, rejected {}, duplicates {}",
-        c.parsed, c.rejected, c.duplicates
-    );
+    let _ = writeln!(err, "parsed {}, rejected {}, duplicates {}", c.parsed, c.rejected, c.duplicates);
     ExitCode::SUCCESS
 }
 
@@ -96,11 +89,6 @@ fn fail(name: &str, e: &ExportError) -> ExitCode {
 /// carries one, else the file's modification time.
 fn reference_time(path: &std::path::Path, file: &std::fs::File) -> DateTime<Utc> {
     export_time_from_name(&path.display().to_string())
-        .or_else(|| {
-            file.metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .map(DateTime::<Utc>::from)
-        })
+        .or_else(|| file.metadata().and_then(|m| m.modified()).ok().map(DateTime::<Utc>::from))
         .unwrap_or_else(Utc::now)
 }

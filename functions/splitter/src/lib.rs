@@ -12,32 +12,24 @@ use upflow::store::migrate::migrate;
 pub type LambdaSplitter = Splitter<SqsQueue>;
 
 /// Builds the splitter from the environment (`DATABASE_URL`, `DATABASE_CA_FILE`,
-/// `JOBS_QUEUE_URL`, `INGEST_BATCH_SIZE`) and applies pending migrations.
+/// `JOBS_QUEUE_URL`, `INGEST_BATCH_SIZE`, `PROFILE_PATH`) and applies pending migrations.
 pub async fn from_env() -> Result<LambdaSplitter, Error> {
     let database = upflow::config::DatabaseConfig::from_env()?;
     let queue_url = upflow::config::required("JOBS_QUEUE_URL")?;
-    let batch_size =
-        upflow::config::number("INGEST_BATCH_SIZE", SplitterConfig::default().batch_size)?;
+    let batch_size = upflow::config::number("INGEST_BATCH_SIZE", SplitterConfig::default().batch_size)?;
     let db = database.pool()?;
     {
-        let mut client = db
-            .get()
-            .await
-            .map_err(|e| format!("connect to Postgres: {e}"))?;
+        let mut client = db.get().await.map_err(|e| format!("connect to Postgres: {e}"))?;
         migrate(&mut client).await?;
     }
+    let profile = upflow::profile::LoadedProfile::from_env()?;
     let aws = upflow::aws::sdk_config().await;
     Ok(Splitter {
         db,
+        profile_version: profile.version,
         s3: upflow::aws::s3_client(&aws),
-        queue: SqsQueue {
-            client: upflow::aws::sqs_client(&aws),
-            url: queue_url,
-        },
-        config: SplitterConfig {
-            batch_size: batch_size.max(1),
-            ..SplitterConfig::default()
-        },
+        queue: SqsQueue { client: upflow::aws::sqs_client(&aws), url: queue_url },
+        config: SplitterConfig { batch_size: batch_size.max(1), ..SplitterConfig::default() },
     })
 }
 
@@ -56,10 +48,7 @@ pub async fn handle<Q: upflow::queue::BatchSink>(
             tracing::info!(event_name = name, "not an ObjectCreated record; ignored");
             continue;
         }
-        let (Some(bucket), Some(raw_key)) = (
-            record.s3.bucket.name.as_deref(),
-            record.s3.object.key.as_deref(),
-        ) else {
+        let (Some(bucket), Some(raw_key)) = (record.s3.bucket.name.as_deref(), record.s3.object.key.as_deref()) else {
             failures.push("an S3 record without a bucket name or object key".to_string());
             continue;
         };

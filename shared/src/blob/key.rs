@@ -14,15 +14,9 @@ mod tests {
 
     #[test]
     fn decodes_plus_and_percent_escapes() {
-        assert_eq!(
-            decode_event_key("uploads/my+jobs.csv"),
-            "uploads/my jobs.csv"
-        );
+        assert_eq!(decode_event_key("uploads/my+jobs.csv"), "uploads/my jobs.csv");
         assert_eq!(decode_event_key("uploads/a%2Bb.csv"), "uploads/a+b.csv");
-        assert_eq!(
-            decode_event_key("uploads/caf%C3%A9+%282%29.json"),
-            "uploads/café (2).json"
-        );
+        assert_eq!(decode_event_key("uploads/caf%C3%A9+%282%29.json"), "uploads/café (2).json");
         assert_eq!(decode_event_key("plain.csv"), "plain.csv");
     }
 }

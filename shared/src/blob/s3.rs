@@ -27,16 +27,9 @@ pub async fn open(
         .map_err(|e| anyhow::anyhow!("{}", aws_sdk_s3::error::DisplayErrorContext(e)))
         .with_context(|| format!("GetObject s3://{bucket}/{key}"))?;
     let info = ObjectInfo {
-        etag: out
-            .e_tag
-            .clone()
-            .unwrap_or_default()
-            .trim_matches('"')
-            .to_string(),
+        etag: out.e_tag.clone().unwrap_or_default().trim_matches('"').to_string(),
         size: out.content_length,
-        last_modified: out
-            .last_modified
-            .and_then(|t| DateTime::from_timestamp(t.secs(), t.subsec_nanos())),
+        last_modified: out.last_modified.and_then(|t| DateTime::from_timestamp(t.secs(), t.subsec_nanos())),
     };
     Ok((info, out.body.into_async_read()))
 }

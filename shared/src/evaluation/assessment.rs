@@ -85,11 +85,7 @@ impl Assessment {
         for key in crate::profile::CRITERIA {
             let s = self.scores.get(key);
             if !(0.0..=10.0).contains(&s.score) || !s.score.is_finite() {
-                return Err(format!(
-                    "score {} = {} is outside 0-10",
-                    key.as_str(),
-                    s.score
-                ));
+                return Err(format!("score {} = {} is outside 0-10", key.as_str(), s.score));
             }
             if s.reason.trim().is_empty() {
                 return Err(format!("score {} has no reason", key.as_str()));
@@ -103,12 +99,7 @@ impl Assessment {
         if self.summary.trim().is_empty() {
             return Err("summary is empty".into());
         }
-        if !self.relevant
-            && self
-                .irrelevant_reason
-                .as_deref()
-                .is_none_or(|r| r.trim().is_empty())
-        {
+        if !self.relevant && self.irrelevant_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
             return Err("not relevant, but no reason given".into());
         }
         Ok(())
@@ -116,24 +107,15 @@ impl Assessment {
 
     /// A valid example, for tests and documentation.
     pub fn example() -> Assessment {
-        let s = |score: f64, reason: &str| CriterionScore {
-            score,
-            reason: reason.into(),
-        };
+        let s = |score: f64, reason: &str| CriterionScore { score, reason: reason.into() };
         Assessment {
             relevant: true,
             irrelevant_reason: None,
             scores: Scores {
                 budget: s(8.0, "A $4,000 fixed budget fits a two-week build."),
                 client: s(9.0, "Verified payment, 4.9 rating and $120K spent."),
-                clarity: s(
-                    7.0,
-                    "Deliverables are listed; acceptance criteria are thin.",
-                ),
-                technical_fit: s(
-                    9.0,
-                    "A RAG system over PDFs with pgvector is core expertise.",
-                ),
+                clarity: s(7.0, "Deliverables are listed; acceptance criteria are thin."),
+                technical_fit: s(9.0, "A RAG system over PDFs with pgvector is core expertise."),
                 competition: s(6.0, "12 proposals in the first hour."),
             },
             tech_stack: vec!["Python".into(), "FastAPI".into(), "pgvector".into()],

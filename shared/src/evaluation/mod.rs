@@ -36,10 +36,7 @@ impl ScorerKind {
 /// The weighted total, 0-100: the sum of weight (percent) x score (0-10) / 10, one decimal.
 /// Computed by us from the criterion scores, never taken from the model.
 pub fn total(profile: &Profile, scores: &Scores) -> f64 {
-    let sum: f64 = CRITERIA
-        .iter()
-        .map(|k| profile.criteria.get(*k).weight * scores.get(*k).score)
-        .sum();
+    let sum: f64 = CRITERIA.iter().map(|k| profile.criteria.get(*k).weight * scores.get(*k).score).sum();
     (sum / 10.0 * 10.0).round() / 10.0
 }
 

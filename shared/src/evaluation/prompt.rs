@@ -12,39 +12,16 @@ pub const DEFAULT_DESCRIPTION_CHARS: usize = 4000;
 /// The system message: who the freelancer is and how to score.
 pub fn system_message(profile: &Profile) -> String {
     let mut s = String::with_capacity(2500);
-    let _ = writeln!(
-        s,
-        "You screen Upwork jobs for one freelancer and answer in JSON only."
-    );
-    let _ = writeln!(
-        s,
-        "Freelancer: {}. {}",
-        profile.name,
-        profile.summary.trim()
-    );
+    let _ = writeln!(s, "You screen Upwork jobs for one freelancer and answer in JSON only.");
+    let _ = writeln!(s, "Freelancer: {}. {}", profile.name, profile.summary.trim());
     let _ = writeln!(s, "Expertise (area: level; keywords):");
     for e in &profile.expertise {
-        let _ = writeln!(
-            s,
-            "- {}: {}; {}",
-            e.name,
-            e.level.as_str(),
-            e.keywords.join(", ")
-        );
+        let _ = writeln!(s, "- {}: {}; {}", e.name, e.level.as_str(), e.keywords.join(", "));
     }
-    let _ = writeln!(
-        s,
-        "Score each criterion 0-10 (10 best) with a one-sentence reason:"
-    );
+    let _ = writeln!(s, "Score each criterion 0-10 (10 best) with a one-sentence reason:");
     for key in CRITERIA {
         let c = profile.criteria.get(key);
-        let _ = writeln!(
-            s,
-            "- {} ({}%): {}",
-            key.as_str(),
-            c.weight,
-            c.guidance.trim()
-        );
+        let _ = writeln!(s, "- {} ({}%): {}", key.as_str(), c.weight, c.guidance.trim());
     }
     let _ = writeln!(
         s,
@@ -86,20 +63,12 @@ pub fn user_message(job: &Job, description_chars: usize) -> String {
         line(&mut s, "Proposals", Some(&text));
     }
     if let Some(at) = job.posted_at {
-        line(
-            &mut s,
-            "Posted",
-            Some(&at.format("%Y-%m-%d %H:%M UTC").to_string()),
-        );
+        line(&mut s, "Posted", Some(&at.format("%Y-%m-%d %H:%M UTC").to_string()));
     }
     let c = &job.client;
     let mut client = Vec::new();
     if let Some(v) = c.payment_verified {
-        client.push(if v {
-            "payment verified".to_string()
-        } else {
-            "payment NOT verified".to_string()
-        });
+        client.push(if v { "payment verified".to_string() } else { "payment NOT verified".to_string() });
     }
     if let Some(r) = c.rating {
         client.push(format!("rating {r:.2}"));
@@ -126,20 +95,11 @@ pub fn user_message(job: &Job, description_chars: usize) -> String {
         line(&mut s, "Client", Some(&client.join(", ")));
     }
     if !job.screening_questions.is_empty() {
-        line(
-            &mut s,
-            "Screening questions",
-            Some(&job.screening_questions.join(" | ")),
-        );
+        line(&mut s, "Screening questions", Some(&job.screening_questions.join(" | ")));
     }
     if let Some(d) = &job.description {
         let (text, cut) = trim_chars(d, description_chars);
-        let _ = writeln!(
-            s,
-            "Description{}:\n{}",
-            if cut { " (trimmed)" } else { "" },
-            text
-        );
+        let _ = writeln!(s, "Description{}:\n{}", if cut { " (trimmed)" } else { "" }, text);
     }
     s
 }

@@ -9,12 +9,7 @@ use serde_json::{json, Value};
 pub const NAME: &str = "job_assessment";
 
 fn object(properties: Value) -> Value {
-    let required: Vec<String> = properties
-        .as_object()
-        .expect("properties")
-        .keys()
-        .cloned()
-        .collect();
+    let required: Vec<String> = properties.as_object().expect("properties").keys().cloned().collect();
     json!({"type": "object", "additionalProperties": false, "required": required, "properties": properties})
 }
 
@@ -59,21 +54,10 @@ pub fn response_format() -> Value {
 
 /// Checks a schema against Cerebras's strict subset; returns every violation found.
 pub fn strict_violations(schema: &Value) -> Vec<String> {
-    const FORBIDDEN: [&str; 9] = [
-        "pattern",
-        "format",
-        "minItems",
-        "maxItems",
-        "minLength",
-        "maxLength",
-        "minimum",
-        "maximum",
-        "$ref",
-    ];
+    const FORBIDDEN: [&str; 9] =
+        ["pattern", "format", "minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum", "$ref"];
     let mut out = Vec::new();
-    let size = serde_json::to_string(schema)
-        .map(|s| s.len())
-        .unwrap_or(usize::MAX);
+    let size = serde_json::to_string(schema).map(|s| s.len()).unwrap_or(usize::MAX);
     if size >= 5000 {
         out.push(format!("schema is {size} characters (limit 5,000)"));
     }
@@ -85,21 +69,14 @@ pub fn strict_violations(schema: &Value) -> Vec<String> {
             }
         }
         if let Some(types) = map.get("type").and_then(Value::as_array) {
-            out.push(format!(
-                "{path}: type list {types:?}; use anyOf for nullable values"
-            ));
+            out.push(format!("{path}: type list {types:?}; use anyOf for nullable values"));
         }
         if map.get("type") == Some(&json!("object")) {
             if map.get("additionalProperties") != Some(&json!(false)) {
-                out.push(format!(
-                    "{path}: object without additionalProperties: false"
-                ));
+                out.push(format!("{path}: object without additionalProperties: false"));
             }
-            let props: Vec<&String> = map
-                .get("properties")
-                .and_then(Value::as_object)
-                .map(|p| p.keys().collect())
-                .unwrap_or_default();
+            let props: Vec<&String> =
+                map.get("properties").and_then(Value::as_object).map(|p| p.keys().collect()).unwrap_or_default();
             let required: Vec<&str> = map
                 .get("required")
                 .and_then(Value::as_array)
@@ -133,10 +110,7 @@ mod tests {
 
     #[test]
     fn the_schema_stays_inside_the_strict_subset() {
-        assert_eq!(
-            strict_violations(&assessment_schema()),
-            Vec::<String>::new()
-        );
+        assert_eq!(strict_violations(&assessment_schema()), Vec::<String>::new());
         assert_eq!(response_format()["json_schema"]["strict"], true);
     }
 
@@ -148,13 +122,9 @@ mod tests {
             "c": {"type": "object", "properties": {}}
         }, "required": ["a"]});
         let v = strict_violations(&bad).join("\n");
-        for expected in [
-            "uses `pattern`",
-            "type list",
-            "$.properties.c: object without",
-            "$.b: not required",
-            "$: object without",
-        ] {
+        for expected in
+            ["uses `pattern`", "type list", "$.properties.c: object without", "$.b: not required", "$: object without"]
+        {
             assert!(v.contains(expected), "{expected} missing from:\n{v}");
         }
     }
@@ -166,13 +136,7 @@ mod tests {
         let schema = assessment_schema();
         let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
         assert_eq!(keys(&example), keys(&schema["properties"]));
-        assert_eq!(
-            keys(&example["scores"]),
-            keys(&schema["properties"]["scores"]["properties"])
-        );
-        assert_eq!(
-            keys(&example["suggested_bid"]),
-            keys(&schema["properties"]["suggested_bid"]["properties"])
-        );
+        assert_eq!(keys(&example["scores"]), keys(&schema["properties"]["scores"]["properties"]));
+        assert_eq!(keys(&example["suggested_bid"]), keys(&schema["properties"]["suggested_bid"]["properties"]));
     }
 }

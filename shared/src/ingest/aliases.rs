@@ -48,29 +48,9 @@ impl Field {
 
 /// The table: each canonical field with its source aliases, best first.
 pub const ALIASES: &[(Field, &[&str])] = &[
-    (
-        Field::JobId,
-        &[
-            "id",
-            "uid",
-            "jobId",
-            "Job ID",
-            "job/id",
-            "ciphertext",
-            "job/ciphertext",
-            "subId",
-        ],
-    ),
-    (
-        Field::Url,
-        &[
-            "url", "link", "jobUrl", "Job URL", "jobLink", "job/url", "href",
-        ],
-    ),
-    (
-        Field::Title,
-        &["title", "jobTitle", "Job Title", "job/title"],
-    ),
+    (Field::JobId, &["id", "uid", "jobId", "Job ID", "job/id", "ciphertext", "job/ciphertext", "subId"]),
+    (Field::Url, &["url", "link", "jobUrl", "Job URL", "jobLink", "job/url", "href"]),
+    (Field::Title, &["title", "jobTitle", "Job Title", "job/title"]),
     (
         Field::Description,
         &[
@@ -84,29 +64,8 @@ pub const ALIASES: &[(Field, &[&str])] = &[
             "summary",
         ],
     ),
-    (
-        Field::JobType,
-        &[
-            "jobType",
-            "type",
-            "contractType",
-            "Job Type",
-            "budget/type",
-            "paymentType",
-            "engagementType",
-        ],
-    ),
-    (
-        Field::Budget,
-        &[
-            "budget",
-            "price",
-            "rate",
-            "budget/amount",
-            "amount/amount",
-            "amount",
-        ],
-    ),
+    (Field::JobType, &["jobType", "type", "contractType", "Job Type", "budget/type", "paymentType", "engagementType"]),
+    (Field::Budget, &["budget", "price", "rate", "budget/amount", "amount/amount", "amount"]),
     (
         Field::FixedBudget,
         &[
@@ -156,14 +115,7 @@ pub const ALIASES: &[(Field, &[&str])] = &[
     ),
     (
         Field::ExperienceLevel,
-        &[
-            "experienceLevel",
-            "experience_level",
-            "Experience Level",
-            "tier",
-            "contractorTier",
-            "level",
-        ],
+        &["experienceLevel", "experience_level", "Experience Level", "tier", "contractorTier", "level"],
     ),
     (
         Field::Duration,
@@ -181,26 +133,9 @@ pub const ALIASES: &[(Field, &[&str])] = &[
     ),
     (
         Field::Skills,
-        &[
-            "tags/*",
-            "skills/*",
-            "skills/*/name",
-            "skills/*/prettyName",
-            "attrs/*/prettyName",
-            "Skills",
-            "tags",
-        ],
+        &["tags/*", "skills/*", "skills/*/name", "skills/*/prettyName", "attrs/*/prettyName", "Skills", "tags"],
     ),
-    (
-        Field::Category,
-        &[
-            "category",
-            "jobCategory",
-            "category/name",
-            "subcategory",
-            "occupation",
-        ],
-    ),
+    (Field::Category, &["category", "jobCategory", "category/name", "subcategory", "occupation"]),
     (
         Field::PostedAt,
         &[
@@ -348,13 +283,7 @@ pub const ALIASES: &[(Field, &[&str])] = &[
     ),
     (
         Field::Questions,
-        &[
-            "questions/*/question",
-            "questions/*",
-            "screeningQuestions/*",
-            "screening_questions/*/question",
-            "questions",
-        ],
+        &["questions/*/question", "questions/*", "screeningQuestions/*", "screening_questions/*/question", "questions"],
     ),
 ];
 
@@ -390,10 +319,7 @@ static INDEX: LazyLock<HashMap<String, Target>> = LazyLock::new(|| {
     let mut index = HashMap::new();
     for (field, aliases) in ALIASES {
         for (rank, alias) in aliases.iter().enumerate() {
-            let target = Target {
-                field: *field,
-                rank: rank as u8,
-            };
+            let target = Target { field: *field, rank: rank as u8 };
             // The first field to claim an alias keeps it.
             index.entry(fold_key(alias)).or_insert(target);
         }
@@ -414,10 +340,7 @@ mod tests {
     fn folding_ignores_case_spaces_and_separators() {
         assert_eq!(fold_key("Job ID"), "jobid");
         assert_eq!(fold_key("payment_verified"), "paymentverified");
-        assert_eq!(
-            fold_key("client/stats/totalSpent"),
-            "client/stats/totalspent"
-        );
+        assert_eq!(fold_key("client/stats/totalSpent"), "client/stats/totalspent");
         assert_eq!(fold_key("tags/11"), "tags/*");
         assert_eq!(fold_key("questions/0/question"), "questions/*/question");
         assert_eq!(fold_key("\u{feff}id"), "id");

@@ -33,50 +33,22 @@ pub struct CsvRows<R: Read> {
 impl<R: Read> CsvRows<R> {
     /// Reads the header and checks that the file looks like an export.
     pub fn new(input: R, reference: DateTime<Utc>) -> Result<Self, ExportError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(input);
-        let header = reader
-            .byte_headers()
-            .map_err(|e| ExportError::Read(format!("CSV header: {e}")))?
-            .clone();
+        let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
+        let header = reader.byte_headers().map_err(|e| ExportError::Read(format!("CSV header: {e}")))?.clone();
         let columns: Vec<String> = header
             .iter()
-            .map(|h| {
-                String::from_utf8_lossy(h)
-                    .trim_start_matches('\u{feff}')
-                    .trim()
-                    .to_string()
-            })
+            .map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{feff}').trim().to_string())
             .collect();
         let mapped: Vec<Mapped> = columns
             .iter()
             .enumerate()
-            .filter_map(|(column, name)| {
-                lookup(name).map(|target| Mapped {
-                    column,
-                    target,
-                    index: first_index(name),
-                })
-            })
+            .filter_map(|(column, name)| lookup(name).map(|target| Mapped { column, target, index: first_index(name) }))
             .collect();
         if !mapped.iter().any(|m| m.target.field == Field::Title) {
-            return Err(ExportError::NotAnExport {
-                reason: "no column maps to a job title".into(),
-                seen: columns,
-            });
+            return Err(ExportError::NotAnExport { reason: "no column maps to a job title".into(), seen: columns });
         }
         let paths = columns.iter().map(|c| segments(c)).collect();
-        Ok(CsvRows {
-            reader,
-            columns,
-            paths,
-            mapped,
-            record: csv::ByteRecord::new(),
-            row: 0,
-            reference,
-        })
+        Ok(CsvRows { reader, columns, paths, mapped, record: csv::ByteRecord::new(), row: 0, reference })
     }
 
     /// The column names, as the header has them.
@@ -95,9 +67,7 @@ impl<R: Read> CsvRows<R> {
             Err(e) => {
                 self.row += 1;
                 match e.kind() {
-                    csv::ErrorKind::Io(_) => {
-                        Some(Err(ExportError::Read(format!("row {}: {e}", self.row))))
-                    }
+                    csv::ErrorKind::Io(_) => Some(Err(ExportError::Read(format!("row {}: {e}", self.row)))),
                     _ => Some(Ok(RowOutcome::Rejected {
                         row: self.row,
                         reason: format!("unreadable CSV: {e}"),
@@ -114,16 +84,9 @@ impl<R: Read> CsvRows<R> {
         if record.len() > self.columns.len() {
             return RowOutcome::Rejected {
                 row,
-                reason: format!(
-                    "row has {} cells but the header has {}",
-                    record.len(),
-                    self.columns.len()
-                ),
+                reason: format!("row has {} cells but the header has {}", record.len(), self.columns.len()),
                 raw: Some(serde_json::Value::Array(
-                    record
-                        .iter()
-                        .map(|c| String::from_utf8_lossy(c).into_owned().into())
-                        .collect(),
+                    record.iter().map(|c| String::from_utf8_lossy(c).into_owned().into()).collect(),
                 )),
             };
         }
@@ -141,34 +104,19 @@ impl<R: Read> CsvRows<R> {
             }
         }
         let raw = unflatten(
-            self.columns
-                .iter()
-                .zip(&self.paths)
-                .zip(&cells)
-                .map(|((c, p), v)| (c.as_str(), p.as_slice(), *v)),
+            self.columns.iter().zip(&self.paths).zip(&cells).map(|((c, p), v)| (c.as_str(), p.as_slice(), *v)),
         );
         let mut hits: Vec<Hit> = self
             .mapped
             .iter()
             .filter_map(|m| {
                 let value = cells.get(m.column)?.trim();
-                (!value.is_empty()).then_some(Hit {
-                    target: m.target,
-                    index: m.index,
-                    value,
-                })
+                (!value.is_empty()).then_some(Hit { target: m.target, index: m.index, value })
             })
             .collect();
         match build_job(&mut hits, raw, self.reference) {
-            Ok(job) => RowOutcome::Job {
-                row,
-                job: Box::new(job),
-            },
-            Err((reason, raw)) => RowOutcome::Rejected {
-                row,
-                reason: reason.to_string(),
-                raw: Some(raw),
-            },
+            Ok(job) => RowOutcome::Job { row, job: Box::new(job) },
+            Err((reason, raw)) => RowOutcome::Rejected { row, reason: reason.to_string(), raw: Some(raw) },
         }
     }
 }

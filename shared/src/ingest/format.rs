@@ -56,10 +56,7 @@ pub fn detect(name: &str, head: &[u8]) -> Result<Format, String> {
     if let Err(e) = std::str::from_utf8(body) {
         // A multi-byte character cut at the end of the sample is fine.
         if e.error_len().is_some() {
-            return Err(format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to()
-            ));
+            return Err(format!("not UTF-8 text (invalid byte at offset {})", e.valid_up_to()));
         }
     }
     let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
@@ -69,10 +66,9 @@ pub fn detect(name: &str, head: &[u8]) -> Result<Format, String> {
         Some(b'[') => Ok(Format::Json),
         Some(b'{') => Ok(Format::JsonLines),
         Some(b'<') => Err("looks like HTML or XML, not an export".into()),
-        Some(_) if matches!(by_name, Some(Format::Json | Format::JsonLines)) => Err(format!(
-            "named like {} but does not start with `[` or `{{`",
-            by_name.unwrap()
-        )),
+        Some(_) if matches!(by_name, Some(Format::Json | Format::JsonLines)) => {
+            Err(format!("named like {} but does not start with `[` or `{{`", by_name.unwrap()))
+        }
         Some(_) => Ok(Format::Csv),
     }
 }
@@ -84,10 +80,7 @@ mod tests {
     #[test]
     fn content_decides() {
         assert_eq!(detect("a.json", b"  [{\"id\":1}]"), Ok(Format::Json));
-        assert_eq!(
-            detect("a.json", b"{\"id\":1}\n{\"id\":2}"),
-            Ok(Format::JsonLines)
-        );
+        assert_eq!(detect("a.json", b"{\"id\":1}\n{\"id\":2}"), Ok(Format::JsonLines));
         assert_eq!(detect("a.csv", b"\xEF\xBB\xBFid,title\n"), Ok(Format::Csv));
         assert_eq!(detect("upload", b"[]"), Ok(Format::Json));
         assert_eq!(detect("x.csv", b"Job ID,Title\r\n1,A\r\n"), Ok(Format::Csv));
@@ -95,15 +88,9 @@ mod tests {
 
     #[test]
     fn non_exports_are_refused_with_a_reason() {
-        assert!(detect("a.csv", b"\x89PNG\r\n\x1a\n\0\0")
-            .unwrap_err()
-            .contains("binary"));
-        assert!(detect("a.csv", b"<!DOCTYPE html><html>")
-            .unwrap_err()
-            .contains("HTML"));
-        assert!(detect("a.json", b"id,title")
-            .unwrap_err()
-            .contains("named like json"));
+        assert!(detect("a.csv", b"\x89PNG\r\n\x1a\n\0\0").unwrap_err().contains("binary"));
+        assert!(detect("a.csv", b"<!DOCTYPE html><html>").unwrap_err().contains("HTML"));
+        assert!(detect("a.json", b"id,title").unwrap_err().contains("named like json"));
         assert!(detect("a.csv", b"\xff\xfe\x00i").is_err());
         assert!(detect("a.csv", b"   ").unwrap_err().contains("empty"));
     }

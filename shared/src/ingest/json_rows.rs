@@ -95,18 +95,12 @@ impl<R: BufRead> JsonRows<R> {
                 return Ok(RowOutcome::Rejected {
                     row,
                     reason: format!("invalid JSON: {e}"),
-                    raw: Some(Value::String(
-                        String::from_utf8_lossy(&self.buf).into_owned(),
-                    )),
+                    raw: Some(Value::String(String::from_utf8_lossy(&self.buf).into_owned())),
                 })
             }
         };
         if !value.is_object() {
-            return Ok(RowOutcome::Rejected {
-                row,
-                reason: "record is not a JSON object".into(),
-                raw: Some(value),
-            });
+            return Ok(RowOutcome::Rejected { row, reason: "record is not a JSON object".into(), raw: Some(value) });
         }
         self.flat.clear();
         flatten(&value, &mut self.flat);
@@ -116,11 +110,7 @@ impl<R: BufRead> JsonRows<R> {
             .filter_map(|(key, text)| {
                 let target = lookup(key)?;
                 let value = text.trim();
-                (!value.is_empty()).then(|| Hit {
-                    target,
-                    index: first_index(key),
-                    value,
-                })
+                (!value.is_empty()).then(|| Hit { target, index: first_index(key), value })
             })
             .collect();
         if !self.checked_first {
@@ -128,31 +118,18 @@ impl<R: BufRead> JsonRows<R> {
             if !hits.iter().any(|h| h.target.field == Field::Title) {
                 let mut seen: Vec<String> = self.flat.iter().map(|(k, _)| k.clone()).collect();
                 seen.dedup();
-                return Err(ExportError::NotAnExport {
-                    reason: "no field maps to a job title".into(),
-                    seen,
-                });
+                return Err(ExportError::NotAnExport { reason: "no field maps to a job title".into(), seen });
             }
         }
         match build_job(&mut hits, value, self.reference) {
-            Ok(job) => Ok(RowOutcome::Job {
-                row,
-                job: Box::new(job),
-            }),
-            Err((reason, raw)) => Ok(RowOutcome::Rejected {
-                row,
-                reason: reason.to_string(),
-                raw: Some(raw),
-            }),
+            Ok(job) => Ok(RowOutcome::Job { row, job: Box::new(job) }),
+            Err((reason, raw)) => Ok(RowOutcome::Rejected { row, reason: reason.to_string(), raw: Some(raw) }),
         }
     }
 
     fn next_line(&mut self) -> Result<Option<Element>, ExportError> {
         self.buf.clear();
-        let n = self
-            .input
-            .read_until(b'\n', &mut self.buf)
-            .map_err(|e| ExportError::Read(e.to_string()))?;
+        let n = self.input.read_until(b'\n', &mut self.buf).map_err(|e| ExportError::Read(e.to_string()))?;
         if n == 0 {
             return Ok(None);
         }
@@ -204,11 +181,7 @@ impl<R: BufRead> JsonRows<R> {
             let chunk = self.input.fill_buf().map_err(io)?;
             if chunk.is_empty() {
                 let blank = self.buf.iter().all(|b| b.is_ascii_whitespace());
-                return Ok(if blank {
-                    None
-                } else {
-                    Some(Element::Truncated)
-                });
+                return Ok(if blank { None } else { Some(Element::Truncated) });
             }
             let mut end = None;
             for (i, &b) in chunk.iter().enumerate() {

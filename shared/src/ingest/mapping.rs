@@ -51,11 +51,7 @@ impl std::fmt::Display for Rejection {
 /// Builds a job from a record's hits. `hits` is sorted in place; `reference` resolves relative
 /// dates such as "Posted 17 minutes ago".
 /// A rejected record gets its raw value back with the reason.
-pub fn build_job(
-    hits: &mut [Hit<'_>],
-    raw: Value,
-    reference: DateTime<Utc>,
-) -> Result<Job, (Rejection, Value)> {
+pub fn build_job(hits: &mut [Hit<'_>], raw: Value, reference: DateTime<Utc>) -> Result<Job, (Rejection, Value)> {
     hits.sort_by_key(|h| (h.target.field, h.target.rank, h.index));
     let fields = Fields { hits };
 
@@ -75,17 +71,13 @@ pub fn build_job(
     }
 
     let description = fields.first(Field::Description, clean);
-    let mut job_type = fields
-        .first(Field::JobType, parse_job_type)
-        .unwrap_or_default();
+    let mut job_type = fields.first(Field::JobType, parse_job_type).unwrap_or_default();
     let mut fixed_budget = fields.first(Field::FixedBudget, parse_amount);
     let mut hourly_min = fields.first(Field::HourlyMin, parse_amount);
     let mut hourly_max = fields.first(Field::HourlyMax, parse_amount);
     // A budget in the job type's own text ("Hourly: $60.00 - $120.00") or in a budget column.
     let budget = fields
-        .first(Field::JobType, |s| {
-            parse_budget(s).filter(|b| b.kind.is_some())
-        })
+        .first(Field::JobType, |s| parse_budget(s).filter(|b| b.kind.is_some()))
         .or_else(|| fields.first(Field::Budget, parse_budget));
     let mut symbol_currency = None;
     if let Some(b) = budget {
@@ -117,8 +109,7 @@ pub fn build_job(
     let currency = fields
         .first(Field::Currency, |s| {
             let s = s.trim();
-            (s.len() == 3 && s.bytes().all(|b| b.is_ascii_alphabetic()))
-                .then(|| s.to_ascii_uppercase())
+            (s.len() == 3 && s.bytes().all(|b| b.is_ascii_alphabetic())).then(|| s.to_ascii_uppercase())
         })
         .or_else(|| symbol_currency.map(str::to_string));
 
@@ -147,9 +138,8 @@ pub fn build_job(
             total_spent: fields.first(Field::ClientTotalSpent, parse_amount),
             hires: fields.first(Field::ClientHires, parse_count),
             hire_rate: fields.first(Field::ClientHireRate, parse_percent),
-            avg_hourly_rate: fields.first(Field::ClientAvgHourlyRate, |s| {
-                parse_amount(s).or_else(|| parse_budget(s).map(|b| b.min))
-            }),
+            avg_hourly_rate: fields
+                .first(Field::ClientAvgHourlyRate, |s| parse_amount(s).or_else(|| parse_budget(s).map(|b| b.min))),
             jobs_posted: fields.first(Field::ClientJobsPosted, parse_count),
         },
         screening_questions: fields.list(Field::Questions, false),

@@ -80,12 +80,7 @@ fn seen_list(seen: &[String]) -> String {
         return String::new();
     }
     const SHOW: usize = 40;
-    let mut list = seen
-        .iter()
-        .take(SHOW)
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let mut list = seen.iter().take(SHOW).map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
     if seen.len() > SHOW {
         list.push_str(&format!(" and {} more", seen.len() - SHOW));
     }
@@ -137,41 +132,24 @@ impl<R: Read> Export<R> {
     /// Opens an export: sniffs the format and, for CSV, maps the header.
     pub fn open(mut input: R, options: &ReadOptions) -> Result<Self, ExportError> {
         let mut head = Vec::with_capacity(SNIFF);
-        (&mut input)
-            .take(SNIFF as u64)
-            .read_to_end(&mut head)
-            .map_err(|e| ExportError::Read(e.to_string()))?;
+        (&mut input).take(SNIFF as u64).read_to_end(&mut head).map_err(|e| ExportError::Read(e.to_string()))?;
         let sniffed = format::detect(&options.name, &head);
         let format = match (options.format, sniffed) {
             (Some(forced), _) => forced,
             (None, Ok(found)) => found,
-            (None, Err(reason)) => {
-                return Err(ExportError::NotAnExport {
-                    reason,
-                    seen: vec![],
-                })
-            }
+            (None, Err(reason)) => return Err(ExportError::NotAnExport { reason, seen: vec![] }),
         };
         let stream = BufReader::with_capacity(BUFFER, Cursor::new(head).chain(input));
         let rows = match format {
             Format::Csv => Rows::Csv(csv_rows::CsvRows::new(stream, options.reference_time)?),
-            Format::Json => Rows::Json(json_rows::JsonRows::new(
-                stream,
-                json_rows::Framing::Array,
-                options.reference_time,
-            )),
-            Format::JsonLines => Rows::Json(json_rows::JsonRows::new(
-                stream,
-                json_rows::Framing::Lines,
-                options.reference_time,
-            )),
+            Format::Json => {
+                Rows::Json(json_rows::JsonRows::new(stream, json_rows::Framing::Array, options.reference_time))
+            }
+            Format::JsonLines => {
+                Rows::Json(json_rows::JsonRows::new(stream, json_rows::Framing::Lines, options.reference_time))
+            }
         };
-        Ok(Export {
-            rows,
-            format,
-            seen: Default::default(),
-            counts: Counts::default(),
-        })
+        Ok(Export { rows, format, seen: Default::default(), counts: Counts::default() })
     }
 
     pub fn format(&self) -> Format {
@@ -202,11 +180,7 @@ impl<R: Read> Export<R> {
             RowOutcome::Job { row, job } => match self.seen.get(&job.job_id) {
                 Some(&first_row) => {
                     self.counts.duplicates += 1;
-                    ExportItem::Duplicate {
-                        row,
-                        job_id: job.job_id,
-                        first_row,
-                    }
+                    ExportItem::Duplicate { row, job_id: job.job_id, first_row }
                 }
                 None => {
                     self.counts.parsed += 1;
@@ -226,10 +200,7 @@ impl<R: Read> Iterator for Export<R> {
 }
 
 /// Reads a whole export into memory: for tests and small files.
-pub fn read_all<R: Read>(
-    input: R,
-    options: &ReadOptions,
-) -> Result<(Vec<ExportItem>, Counts), ExportError> {
+pub fn read_all<R: Read>(input: R, options: &ReadOptions) -> Result<(Vec<ExportItem>, Counts), ExportError> {
     let mut export = Export::open(input, options)?;
     let mut items = Vec::new();
     for item in export.by_ref() {

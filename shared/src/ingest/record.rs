@@ -25,9 +25,7 @@ pub fn segments(key: &str) -> Vec<Segment> {
 
 /// The first array index in a flattened key (`skills/3/name` -> 3), if any.
 pub fn first_index(key: &str) -> Option<u32> {
-    key.split('/')
-        .find(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|s| s.parse().ok())
+    key.split('/').find(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).and_then(|s| s.parse().ok())
 }
 
 /// Flattens a JSON value into `(key, text)` pairs, Apify-style. Nulls and empty strings are
@@ -103,9 +101,7 @@ fn place(slot: &mut Value, path: &[Segment], value: Value) -> bool {
                 *slot = Value::Object(Map::new());
             }
             match slot {
-                Value::Object(map) => {
-                    place(map.entry(k.clone()).or_insert(Value::Null), rest, value)
-                }
+                Value::Object(map) => place(map.entry(k.clone()).or_insert(Value::Null), rest, value),
                 _ => false,
             }
         }
@@ -151,25 +147,16 @@ pub fn write_flat_csv(records: &[Value], bom: bool, out: impl std::io::Write) ->
                 columns.push(k.clone());
             }
         }
-        rows.push(
-            flat.into_iter()
-                .collect::<std::collections::HashMap<_, _>>(),
-        );
+        rows.push(flat.into_iter().collect::<std::collections::HashMap<_, _>>());
     }
     let mut out = out;
     if bom {
         out.write_all(super::format::BOM)?;
     }
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
     writer.write_record(&columns)?;
     for row in rows {
-        writer.write_record(
-            columns
-                .iter()
-                .map(|c| row.get(c).map(String::as_str).unwrap_or("")),
-        )?;
+        writer.write_record(columns.iter().map(|c| row.get(c).map(String::as_str).unwrap_or("")))?;
     }
     writer.flush()?;
     Ok(())
@@ -203,22 +190,10 @@ mod tests {
 
     #[test]
     fn unflatten_restores_nesting_and_skips_empty_cells() {
-        let cols = [
-            "id",
-            "fixed/budget/amount",
-            "tags/0",
-            "tags/1",
-            "questions/0/question",
-            "tags/2",
-        ];
+        let cols = ["id", "fixed/budget/amount", "tags/0", "tags/1", "questions/0/question", "tags/2"];
         let vals = ["1", "1000.0", "a", "b", "Why?", ""];
         let paths: Vec<_> = cols.iter().map(|c| segments(c)).collect();
-        let v = unflatten(
-            cols.iter()
-                .zip(&paths)
-                .zip(vals)
-                .map(|((c, p), v)| (*c, p.as_slice(), v)),
-        );
+        let v = unflatten(cols.iter().zip(&paths).zip(vals).map(|((c, p), v)| (*c, p.as_slice(), v)));
         assert_eq!(
             v,
             json!({"id": "1", "fixed": {"budget": {"amount": "1000.0"}}, "tags": ["a", "b"],
@@ -230,12 +205,7 @@ mod tests {
     fn colliding_paths_keep_both_values() {
         let cols = ["a", "a/b"];
         let paths: Vec<_> = cols.iter().map(|c| segments(c)).collect();
-        let v = unflatten(
-            cols.iter()
-                .zip(&paths)
-                .zip(["x", "y"])
-                .map(|((c, p), v)| (*c, p.as_slice(), v)),
-        );
+        let v = unflatten(cols.iter().zip(&paths).zip(["x", "y"]).map(|((c, p), v)| (*c, p.as_slice(), v)));
         assert_eq!(v, json!({"a": "x", "a/b": "y"}));
     }
 

@@ -2,17 +2,7 @@
 //! and Upwork's own wording for payment verification.
 
 /// Words read as `true` (compared case-insensitively after trimming).
-const TRUE: [&str; 9] = [
-    "true",
-    "yes",
-    "y",
-    "1",
-    "t",
-    "on",
-    "verified",
-    "payment verified",
-    "payment method verified",
-];
+const TRUE: [&str; 9] = ["true", "yes", "y", "1", "t", "on", "verified", "payment verified", "payment method verified"];
 
 /// Words read as `false` (compared case-insensitively after trimming).
 const FALSE: [&str; 12] = [

@@ -67,10 +67,7 @@ const VARIANTS: [(&str, &str); 42] = [
     ("Palestinian Territories", "Palestine"),
     ("Holy See", "Vatican City"),
     ("Swaziland", "Eswatini"),
-    (
-        "Congo, The Democratic Republic of the",
-        "Democratic Republic of the Congo",
-    ),
+    ("Congo, The Democratic Republic of the", "Democratic Republic of the Congo"),
     ("DR Congo", "Democratic Republic of the Congo"),
     ("The Netherlands", "Netherlands"),
     ("Hong Kong SAR", "Hong Kong"),
@@ -597,12 +594,8 @@ mod tests {
         assert_eq!(ALPHA3.len(), 249);
         assert!(ALPHA2.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(ALPHA3.windows(2).all(|w| w[0].0 < w[1].0));
-        assert!(ALPHA2
-            .iter()
-            .all(|(c, _)| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())));
-        assert!(ALPHA3
-            .iter()
-            .all(|(c, _)| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase())));
+        assert!(ALPHA2.iter().all(|(c, _)| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())));
+        assert!(ALPHA3.iter().all(|(c, _)| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase())));
         // Both tables name the same 249 countries.
         let mut a: Vec<&str> = ALPHA2.iter().map(|(_, n)| *n).collect();
         let mut b: Vec<&str> = ALPHA3.iter().map(|(_, n)| *n).collect();
@@ -666,10 +659,7 @@ mod tests {
 
     #[test]
     fn variants() {
-        assert_eq!(
-            n("United States of America").as_deref(),
-            Some("United States")
-        );
+        assert_eq!(n("United States of America").as_deref(), Some("United States"));
         assert_eq!(n("U.S.").as_deref(), Some("United States"));
         assert_eq!(n("UK").as_deref(), Some("United Kingdom"));
         assert_eq!(n("uk").as_deref(), Some("United Kingdom"));

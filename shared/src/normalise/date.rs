@@ -40,20 +40,13 @@ fn plausible(dt: DateTime<Utc>) -> Option<DateTime<Utc>> {
 }
 
 fn naive_date(t: &str, formats: &[&str]) -> Option<DateTime<Utc>> {
-    formats.iter().find_map(|f| {
-        NaiveDate::parse_from_str(t, f)
-            .ok()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|d| d.and_utc())
-    })
+    formats
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(t, f).ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| d.and_utc()))
 }
 
 fn naive_date_time(t: &str, formats: &[&str]) -> Option<DateTime<Utc>> {
-    formats.iter().find_map(|f| {
-        NaiveDateTime::parse_from_str(t, f)
-            .ok()
-            .map(|d| d.and_utc())
-    })
+    formats.iter().find_map(|f| NaiveDateTime::parse_from_str(t, f).ok().map(|d| d.and_utc()))
 }
 
 /// `2026-05-24…`: RFC 3339, naive date-times (UTC), offsets without a colon, a bare date.
@@ -64,30 +57,14 @@ fn parse_iso(t: &str) -> Option<DateTime<Utc>> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Some(dt.to_utc());
     }
-    let naive = t
-        .strip_suffix("UTC")
-        .or_else(|| t.strip_suffix('Z'))
-        .unwrap_or(t)
-        .trim_end();
-    naive_date_time(
-        naive,
-        &[
-            "%Y-%m-%dT%H:%M:%S%.f",
-            "%Y-%m-%d %H:%M:%S%.f",
-            "%Y-%m-%dT%H:%M",
-            "%Y-%m-%d %H:%M",
-        ],
-    )
-    .or_else(|| {
-        [
-            "%Y-%m-%dT%H:%M:%S%.f%z",
-            "%Y-%m-%d %H:%M:%S%.f%z",
-            "%Y-%m-%d %H:%M:%S%.f %z",
-        ]
-        .iter()
-        .find_map(|f| DateTime::parse_from_str(t, f).ok())
-        .map(|dt| dt.to_utc())
-    })
+    let naive = t.strip_suffix("UTC").or_else(|| t.strip_suffix('Z')).unwrap_or(t).trim_end();
+    naive_date_time(naive, &["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+        .or_else(|| {
+            ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f %z"]
+                .iter()
+                .find_map(|f| DateTime::parse_from_str(t, f).ok())
+                .map(|dt| dt.to_utc())
+        })
 }
 
 /// Digit-only: `YYYYMMDD`, epoch seconds, or epoch millis (by magnitude).
@@ -136,15 +113,7 @@ fn parse_slashed(t: &str) -> Option<DateTime<Utc>> {
     if date.len() == t.len() {
         naive_date(t, &["%m/%d/%Y", "%d/%m/%Y"])
     } else {
-        naive_date_time(
-            t,
-            &[
-                "%m/%d/%Y %H:%M:%S",
-                "%m/%d/%Y %H:%M",
-                "%d/%m/%Y %H:%M:%S",
-                "%d/%m/%Y %H:%M",
-            ],
-        )
+        naive_date_time(t, &["%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"])
     }
 }
 
@@ -176,10 +145,7 @@ pub fn parse_absolute(s: &str) -> Option<DateTime<Utc>> {
             naive_date(t, &["%d %B %Y", "%d %B, %Y", "%d-%b-%Y"])
         }
     } else if first.is_ascii_alphabetic() {
-        DateTime::parse_from_rfc2822(t)
-            .ok()
-            .map(|dt| dt.to_utc())
-            .or_else(|| naive_date(t, &["%B %d, %Y", "%B %d %Y"]))
+        DateTime::parse_from_rfc2822(t).ok().map(|dt| dt.to_utc()).or_else(|| naive_date(t, &["%B %d, %Y", "%B %d %Y"]))
     } else {
         None
     };
@@ -272,10 +238,8 @@ pub fn parse_timestamp(s: &str, reference: DateTime<Utc>) -> Option<DateTime<Utc
 
 /// `YYYY-MM-DD_HH-MM-SS[-mmm]` as Apify writes it into export file names.
 static EXPORT_TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:^|[^0-9])(\d{4})-(\d{2})-(\d{2})_(\d{2})-(\d{2})-(\d{2})(?:-(\d{3}))?(?:[^0-9]|$)",
-    )
-    .expect("valid regex")
+    Regex::new(r"(?:^|[^0-9])(\d{4})-(\d{2})-(\d{2})_(\d{2})-(\d{2})-(\d{2})(?:-(\d{3}))?(?:[^0-9]|$)")
+        .expect("valid regex")
 });
 
 /// The export time Apify writes into a dataset file name, as UTC:
@@ -308,18 +272,9 @@ mod tests {
 
     #[test]
     fn rfc3339_from_real_exports() {
-        assert_eq!(
-            parse_absolute("2026-05-24T06:33:57.153Z"),
-            Some(ms(utc(2026, 5, 24, 6, 33, 57), 153))
-        );
-        assert_eq!(
-            parse_absolute("2026-02-04T23:15:26.182Z"),
-            Some(ms(utc(2026, 2, 4, 23, 15, 26), 182))
-        );
-        assert_eq!(
-            parse_absolute("2014-06-04T17:59:10.123Z"),
-            Some(ms(utc(2014, 6, 4, 17, 59, 10), 123))
-        );
+        assert_eq!(parse_absolute("2026-05-24T06:33:57.153Z"), Some(ms(utc(2026, 5, 24, 6, 33, 57), 153)));
+        assert_eq!(parse_absolute("2026-02-04T23:15:26.182Z"), Some(ms(utc(2026, 2, 4, 23, 15, 26), 182)));
+        assert_eq!(parse_absolute("2014-06-04T17:59:10.123Z"), Some(ms(utc(2014, 6, 4, 17, 59, 10), 123)));
     }
 
     #[test]
@@ -334,14 +289,8 @@ mod tests {
         assert_eq!(parse_absolute("2026-05-24 06:33:57Z"), Some(t));
         assert_eq!(parse_absolute(" 2026-05-24T06:33:57Z "), Some(t));
         assert_eq!(parse_absolute("2026-05-24 06:33:57.153"), Some(ms(t, 153)));
-        assert_eq!(
-            parse_absolute("2026-05-24T06:33"),
-            Some(utc(2026, 5, 24, 6, 33, 0))
-        );
-        assert_eq!(
-            parse_absolute("2026-05-24"),
-            Some(utc(2026, 5, 24, 0, 0, 0))
-        );
+        assert_eq!(parse_absolute("2026-05-24T06:33"), Some(utc(2026, 5, 24, 6, 33, 0)));
+        assert_eq!(parse_absolute("2026-05-24"), Some(utc(2026, 5, 24, 0, 0, 0)));
     }
 
     #[test]
@@ -352,29 +301,17 @@ mod tests {
         assert_eq!(parse_absolute("24 May 2026"), Some(d));
         assert_eq!(parse_absolute("24 May, 2026"), Some(d));
         assert_eq!(parse_absolute("24-May-2026"), Some(d));
-        assert_eq!(
-            parse_absolute("September 5, 2025"),
-            Some(utc(2025, 9, 5, 0, 0, 0))
-        );
-        assert_eq!(
-            parse_absolute("Sep 5, 2025"),
-            Some(utc(2025, 9, 5, 0, 0, 0))
-        );
+        assert_eq!(parse_absolute("September 5, 2025"), Some(utc(2025, 9, 5, 0, 0, 0)));
+        assert_eq!(parse_absolute("Sep 5, 2025"), Some(utc(2025, 9, 5, 0, 0, 0)));
         assert_eq!(parse_absolute("05/24/2026"), Some(d));
         assert_eq!(parse_absolute("5/24/2026"), Some(d));
         assert_eq!(parse_absolute("24/05/2026"), Some(d));
         assert_eq!(parse_absolute("2026/05/24"), Some(d));
         assert_eq!(parse_absolute("20260524"), Some(d));
-        assert_eq!(
-            parse_absolute("05/24/2026 06:33:57"),
-            Some(utc(2026, 5, 24, 6, 33, 57))
-        );
+        assert_eq!(parse_absolute("05/24/2026 06:33:57"), Some(utc(2026, 5, 24, 6, 33, 57)));
         assert_eq!(parse_absolute("Posted on May 24, 2026"), Some(d));
         assert_eq!(parse_absolute("Posted: 2026-05-24"), Some(d));
-        assert_eq!(
-            parse_absolute("Sun, 24 May 2026 06:33:57 +0000"),
-            Some(utc(2026, 5, 24, 6, 33, 57))
-        );
+        assert_eq!(parse_absolute("Sun, 24 May 2026 06:33:57 +0000"), Some(utc(2026, 5, 24, 6, 33, 57)));
     }
 
     #[test]
@@ -384,18 +321,9 @@ mod tests {
         assert_eq!(parse_absolute("1779604437153"), Some(ms(t, 153)));
         assert_eq!(parse_absolute("1779604437.153"), Some(ms(t, 153)));
         // 10^11 is the boundary: below it seconds, from it millis.
-        assert_eq!(
-            parse_absolute("99999999999"),
-            DateTime::from_timestamp(99_999_999_999, 0).and_then(plausible)
-        );
-        assert_eq!(
-            parse_absolute("100000000000"),
-            DateTime::from_timestamp_millis(100_000_000_000)
-        );
-        assert_eq!(
-            parse_absolute("123456789"),
-            DateTime::from_timestamp(123_456_789, 0)
-        );
+        assert_eq!(parse_absolute("99999999999"), DateTime::from_timestamp(99_999_999_999, 0).and_then(plausible));
+        assert_eq!(parse_absolute("100000000000"), DateTime::from_timestamp_millis(100_000_000_000));
+        assert_eq!(parse_absolute("123456789"), DateTime::from_timestamp(123_456_789, 0));
     }
 
     #[test]
@@ -429,22 +357,13 @@ mod tests {
     fn relative_from_real_exports() {
         // The 2026-05-24 export was written at 06:55:21.455; its first job says
         // "Posted 17 minutes ago" and has absoluteDate 06:33:57.153 (the scrape ran earlier).
-        let export =
-            export_time_from_name("dataset_upwork-job-scraper_2026-05-24_06-55-21-455.json")
-                .unwrap();
+        let export = export_time_from_name("dataset_upwork-job-scraper_2026-05-24_06-55-21-455.json").unwrap();
         let posted = parse_relative("Posted 17 minutes ago", export).unwrap();
         assert_eq!(posted, export - TimeDelta::minutes(17));
         let absolute = parse_absolute("2026-05-24T06:33:57.153Z").unwrap();
         assert!((posted - absolute).num_minutes().abs() < 10);
-        for (s, h) in [
-            ("Posted 2 hours ago", 2),
-            ("Posted 3 hours ago", 3),
-            ("Posted 6 hours ago", 6),
-        ] {
-            assert_eq!(
-                parse_relative(s, export),
-                Some(export - TimeDelta::hours(h))
-            );
+        for (s, h) in [("Posted 2 hours ago", 2), ("Posted 3 hours ago", 3), ("Posted 6 hours ago", 6)] {
+            assert_eq!(parse_relative(s, export), Some(export - TimeDelta::hours(h)));
         }
     }
 
@@ -508,18 +427,9 @@ mod tests {
     #[test]
     fn timestamp_prefers_absolute() {
         let r = utc(2026, 5, 24, 12, 0, 0);
-        assert_eq!(
-            parse_timestamp("2026-05-24T06:33:57.153Z", r),
-            Some(ms(utc(2026, 5, 24, 6, 33, 57), 153))
-        );
-        assert_eq!(
-            parse_timestamp("Posted 17 minutes ago", r),
-            Some(r - TimeDelta::minutes(17))
-        );
-        assert_eq!(
-            parse_timestamp("1779604437", r),
-            Some(utc(2026, 5, 24, 6, 33, 57))
-        );
+        assert_eq!(parse_timestamp("2026-05-24T06:33:57.153Z", r), Some(ms(utc(2026, 5, 24, 6, 33, 57), 153)));
+        assert_eq!(parse_timestamp("Posted 17 minutes ago", r), Some(r - TimeDelta::minutes(17)));
+        assert_eq!(parse_timestamp("1779604437", r), Some(utc(2026, 5, 24, 6, 33, 57)));
         assert_eq!(parse_timestamp("whenever", r), None);
     }
 
@@ -538,15 +448,10 @@ mod tests {
             Some(ms(utc(2026, 5, 24, 6, 55, 21), 455))
         );
         assert_eq!(
-            export_time_from_name(
-                "s3://bucket/2025-01-01_00-00-00/dataset_x_2026-05-24_06-55-21.csv"
-            ),
+            export_time_from_name("s3://bucket/2025-01-01_00-00-00/dataset_x_2026-05-24_06-55-21.csv"),
             Some(utc(2026, 5, 24, 6, 55, 21))
         );
-        assert_eq!(
-            export_time_from_name("dataset_x_2026-05-24_06-55-21"),
-            Some(utc(2026, 5, 24, 6, 55, 21))
-        );
+        assert_eq!(export_time_from_name("dataset_x_2026-05-24_06-55-21"), Some(utc(2026, 5, 24, 6, 55, 21)));
         assert_eq!(
             export_time_from_name(r"C:\exports\dataset_x_2026-05-24_06-55-21-455.json"),
             Some(ms(utc(2026, 5, 24, 6, 55, 21), 455))

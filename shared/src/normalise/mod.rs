@@ -20,6 +20,4 @@ pub use job_type::parse_job_type;
 pub use money::{parse_amount, parse_budget, Budget};
 pub use number::{parse_count, parse_number, parse_percent, parse_rating};
 pub use proposals::parse_proposals;
-pub use text::{
-    clean, extract_urls, job_id_from_url, normalise_job_id, split_list, url_from_job_id,
-};
+pub use text::{clean, extract_urls, job_id_from_url, normalise_job_id, split_list, url_from_job_id};

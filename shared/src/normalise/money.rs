@@ -48,8 +48,7 @@ fn marker_at(b: &[u8], i: usize) -> Option<(usize, Option<&'static str>)> {
     MARKERS.iter().find_map(|&(m, code)| {
         let matches = rest.len() >= m.len()
             && rest[..m.len()].eq_ignore_ascii_case(m)
-            && !(m[m.len() - 1].is_ascii_alphabetic()
-                && rest.get(m.len()).is_some_and(u8::is_ascii_alphabetic));
+            && !(m[m.len() - 1].is_ascii_alphabetic() && rest.get(m.len()).is_some_and(u8::is_ascii_alphabetic));
         matches.then_some((m.len(), code))
     })
 }
@@ -91,16 +90,14 @@ pub fn parse_amount(s: &str) -> Option<f64> {
         i += 1;
     }
     let j = skip_markers(b, i);
-    let tail_ok = j == b.len()
-        || (b[i].is_ascii_whitespace()
-            && b[j..].iter().all(|c| c.is_ascii_alphabetic() || *c == b' '));
+    let tail_ok =
+        j == b.len() || (b[i].is_ascii_whitespace() && b[j..].iter().all(|c| c.is_ascii_alphabetic() || *c == b' '));
     tail_ok.then_some(v)
 }
 
 /// Position of the first case-insensitive occurrence of `needle` (lowercase ASCII) in `hay`.
 pub(crate) fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
+    hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// How the budget is paid, from the first of "fixed" or an hourly marker in the text.
@@ -110,9 +107,7 @@ fn detect_kind(b: &[u8]) -> Option<JobType> {
         .iter()
         .filter_map(|m| find_ci(b, m))
         .min()
-        .or_else(|| {
-            (b.len() >= 2 && b[b.len() - 2..].eq_ignore_ascii_case(b"/h")).then_some(b.len())
-        });
+        .or_else(|| (b.len() >= 2 && b[b.len() - 2..].eq_ignore_ascii_case(b"/h")).then_some(b.len()));
     match (fixed, hourly) {
         (Some(f), Some(h)) if h < f => Some(JobType::Hourly),
         (Some(_), _) => Some(JobType::Fixed),
@@ -187,30 +182,15 @@ pub fn parse_budget(s: &str) -> Option<Budget> {
             std::mem::swap(m, &mut min);
         }
     }
-    Some(Budget {
-        kind: detect_kind(b),
-        min,
-        max,
-        currency: detect_currency(b),
-    })
+    Some(Budget { kind: detect_kind(b), min, max, currency: detect_currency(b) })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn budget(
-        kind: Option<JobType>,
-        min: f64,
-        max: Option<f64>,
-        currency: Option<&'static str>,
-    ) -> Option<Budget> {
-        Some(Budget {
-            kind,
-            min,
-            max,
-            currency,
-        })
+    fn budget(kind: Option<JobType>, min: f64, max: Option<f64>, currency: Option<&'static str>) -> Option<Budget> {
+        Some(Budget { kind, min, max, currency })
     }
 
     #[test]
@@ -280,14 +260,8 @@ mod tests {
         let usd = Some("USD");
         assert_eq!(parse_budget("$100.00"), budget(None, 100.0, None, usd));
         assert_eq!(parse_budget("$5,000.00"), budget(None, 5000.0, None, usd));
-        assert_eq!(
-            parse_budget("30 - 50"),
-            budget(None, 30.0, Some(50.0), None)
-        );
-        assert_eq!(
-            parse_budget("140 - 220"),
-            budget(None, 140.0, Some(220.0), None)
-        );
+        assert_eq!(parse_budget("30 - 50"), budget(None, 30.0, Some(50.0), None));
+        assert_eq!(parse_budget("140 - 220"), budget(None, 140.0, Some(220.0), None));
         assert_eq!(parse_budget("8 - 25"), budget(None, 8.0, Some(25.0), None));
         assert_eq!(parse_budget("1000.0"), budget(None, 1000.0, None, None));
         assert_eq!(parse_budget("N/A"), None);
@@ -296,30 +270,12 @@ mod tests {
     #[test]
     fn budget_ranges() {
         let usd = Some("USD");
-        assert_eq!(
-            parse_budget("$15.00-$35.00"),
-            budget(None, 15.0, Some(35.0), usd)
-        );
-        assert_eq!(
-            parse_budget("$15.00 – $35.00"),
-            budget(None, 15.0, Some(35.0), usd)
-        );
-        assert_eq!(
-            parse_budget("$15.00 — $35.00"),
-            budget(None, 15.0, Some(35.0), usd)
-        );
-        assert_eq!(
-            parse_budget("10 to 20"),
-            budget(None, 10.0, Some(20.0), None)
-        );
-        assert_eq!(
-            parse_budget("$10K-$20K"),
-            budget(None, 10_000.0, Some(20_000.0), usd)
-        );
-        assert_eq!(
-            parse_budget("50 - 30"),
-            budget(None, 30.0, Some(50.0), None)
-        );
+        assert_eq!(parse_budget("$15.00-$35.00"), budget(None, 15.0, Some(35.0), usd));
+        assert_eq!(parse_budget("$15.00 – $35.00"), budget(None, 15.0, Some(35.0), usd));
+        assert_eq!(parse_budget("$15.00 — $35.00"), budget(None, 15.0, Some(35.0), usd));
+        assert_eq!(parse_budget("10 to 20"), budget(None, 10.0, Some(20.0), None));
+        assert_eq!(parse_budget("$10K-$20K"), budget(None, 10_000.0, Some(20_000.0), usd));
+        assert_eq!(parse_budget("50 - 30"), budget(None, 30.0, Some(50.0), None));
         assert_eq!(parse_budget("$500+"), budget(None, 500.0, None, usd));
         assert_eq!(parse_budget("$50K+"), budget(None, 50_000.0, None, usd));
         // A dash not followed by an amount is no range.
@@ -331,37 +287,16 @@ mod tests {
         let usd = Some("USD");
         let hourly = Some(JobType::Hourly);
         let fixed = Some(JobType::Fixed);
-        assert_eq!(
-            parse_budget("Hourly: $60.00 - $120.00"),
-            budget(hourly, 60.0, Some(120.0), usd)
-        );
-        assert_eq!(
-            parse_budget("Fixed-price: $500"),
-            budget(fixed, 500.0, None, usd)
-        );
-        assert_eq!(
-            parse_budget("Fixed price - $500"),
-            budget(fixed, 500.0, None, usd)
-        );
-        assert_eq!(
-            parse_budget("Fixed: $1,000"),
-            budget(fixed, 1000.0, None, usd)
-        );
+        assert_eq!(parse_budget("Hourly: $60.00 - $120.00"), budget(hourly, 60.0, Some(120.0), usd));
+        assert_eq!(parse_budget("Fixed-price: $500"), budget(fixed, 500.0, None, usd));
+        assert_eq!(parse_budget("Fixed price - $500"), budget(fixed, 500.0, None, usd));
+        assert_eq!(parse_budget("Fixed: $1,000"), budget(fixed, 1000.0, None, usd));
         assert_eq!(parse_budget("$25/hr"), budget(hourly, 25.0, None, usd));
         assert_eq!(parse_budget("$25 /hour"), budget(hourly, 25.0, None, usd));
-        assert_eq!(
-            parse_budget("$25 per hour"),
-            budget(hourly, 25.0, None, usd)
-        );
+        assert_eq!(parse_budget("$25 per hour"), budget(hourly, 25.0, None, usd));
         assert_eq!(parse_budget("$25/h"), budget(hourly, 25.0, None, usd));
-        assert_eq!(
-            parse_budget("$20-$40/hr"),
-            budget(hourly, 20.0, Some(40.0), usd)
-        );
-        assert_eq!(
-            parse_budget("Est. budget: $500"),
-            budget(None, 500.0, None, usd)
-        );
+        assert_eq!(parse_budget("$20-$40/hr"), budget(hourly, 20.0, Some(40.0), usd));
+        assert_eq!(parse_budget("Est. budget: $500"), budget(None, 500.0, None, usd));
         assert_eq!(parse_budget("Hourly"), None);
         assert_eq!(parse_budget("Fixed price"), None);
     }
@@ -383,17 +318,7 @@ mod tests {
 
     #[test]
     fn budgets_rejected() {
-        for bad in [
-            "",
-            "N/A",
-            "n/a",
-            "-",
-            "null",
-            "Hourly",
-            "Not specified",
-            "-5",
-            "$-5",
-        ] {
+        for bad in ["", "N/A", "n/a", "-", "null", "Hourly", "Not specified", "-5", "$-5"] {
             assert_eq!(parse_budget(bad), None, "{bad:?}");
         }
     }

@@ -39,11 +39,7 @@ pub(crate) fn scan_decimal(b: &[u8], start: usize) -> Option<Scanned> {
     if !b.get(start)?.is_ascii_digit() {
         return None;
     }
-    let mut out = Scanned {
-        buf: [0; MAX_DIGITS + 4],
-        len: 0,
-        end: start,
-    };
+    let mut out = Scanned { buf: [0; MAX_DIGITS + 4], len: 0, end: start };
     let mut i = start;
     let mut group = 0usize;
     let mut grouped = false;
@@ -202,10 +198,8 @@ mod tests {
         assert_eq!(parse_number("-3.5"), Some(-3.5));
         assert_eq!(parse_number("+7"), Some(7.0));
         assert_eq!(parse_number("0"), Some(0.0));
-        for bad in [
-            "", " ", "N/A", "-", "1.2.3", "12,34", "1,2345", "inf", "NaN", "1e5", "12 hires", "$5",
-            "--1", ".5",
-        ] {
+        for bad in ["", " ", "N/A", "-", "1.2.3", "12,34", "1,2345", "inf", "NaN", "1e5", "12 hires", "$5", "--1", ".5"]
+        {
             assert_eq!(parse_number(bad), None, "{bad:?}");
         }
     }
@@ -240,18 +234,7 @@ mod tests {
         assert_eq!(parse_count("3k jobs"), Some(3000));
         assert_eq!(parse_count("50+"), Some(50));
         assert_eq!(parse_count("4294967295"), Some(u32::MAX));
-        for bad in [
-            "",
-            "N/A",
-            "-3",
-            "5.5",
-            "12abc",
-            "abc",
-            "4294967296",
-            "12%",
-            "$12",
-            "1.2Kx",
-        ] {
+        for bad in ["", "N/A", "-3", "5.5", "12abc", "abc", "4294967296", "12%", "$12", "1.2Kx"] {
             assert_eq!(parse_count(bad), None, "{bad:?}");
         }
     }

@@ -52,30 +52,18 @@ pub fn parse_proposals(s: &str) -> Option<Proposals> {
     };
     if let Some(k) = sep.map(|k| skip_ws(b, k)) {
         if let Some((m, _)) = scan_whole(b, k) {
-            return Some(Proposals {
-                min: n.min(m),
-                max: Some(n.max(m)),
-            });
+            return Some(Proposals { min: n.min(m), max: Some(n.max(m)) });
         }
     }
     let has = |w: &[u8]| find_ci(prefix, w).is_some();
     if has(b"less than") || has(b"fewer than") || has(b"under") {
         let max = n.checked_sub(1)?;
-        return Some(Proposals {
-            min: 0,
-            max: Some(max),
-        });
+        return Some(Proposals { min: 0, max: Some(max) });
     }
     if has(b"more than") || has(b"over") {
-        return Some(Proposals {
-            min: n.checked_add(1)?,
-            max: None,
-        });
+        return Some(Proposals { min: n.checked_add(1)?, max: None });
     }
-    Some(Proposals {
-        min: n,
-        max: Some(n),
-    })
+    Some(Proposals { min: n, max: Some(n) })
 }
 
 #[cfg(test)]
@@ -123,19 +111,7 @@ mod tests {
 
     #[test]
     fn rejected() {
-        for bad in [
-            "",
-            " ",
-            "N/A",
-            "n/a",
-            "null",
-            "-",
-            "-5",
-            "2.5",
-            "Less than 0",
-            "none yet",
-            "99999999999",
-        ] {
+        for bad in ["", " ", "N/A", "n/a", "null", "-", "-5", "2.5", "Less than 0", "none yet", "99999999999"] {
             assert_eq!(parse_proposals(bad), None, "{bad:?}");
         }
     }

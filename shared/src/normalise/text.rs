@@ -128,10 +128,7 @@ pub fn job_id_from_url(url: &str) -> Option<String> {
             continue;
         }
         let body = &b[after + 2..];
-        let len = body
-            .iter()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .count();
+        let len = body.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
         if len > 0 {
             // ASCII only, so the slice is valid UTF-8.
             let body = std::str::from_utf8(&body[..len]).ok()?;
@@ -162,24 +159,16 @@ mod tests {
     fn clean_placeholders() {
         assert_eq!(clean("  Intermediate "), Some("Intermediate".to_owned()));
         assert_eq!(clean("Expert"), Some("Expert".to_owned()));
-        assert_eq!(
-            clean("Less than 1 month"),
-            Some("Less than 1 month".to_owned())
-        );
+        assert_eq!(clean("Less than 1 month"), Some("Less than 1 month".to_owned()));
         assert_eq!(clean("Nonet"), Some("Nonet".to_owned()));
-        for bad in [
-            "", "   ", "\t\n", "N/A", "n/a", " N/A ", "null", "NULL", "None", "none",
-        ] {
+        for bad in ["", "   ", "\t\n", "N/A", "n/a", " N/A ", "null", "NULL", "None", "none"] {
             assert_eq!(clean(bad), None, "{bad:?}");
         }
     }
 
     #[test]
     fn split_lists() {
-        assert_eq!(
-            split_list("Microsoft Excel, Data Mining"),
-            vec!["Microsoft Excel", "Data Mining"]
-        );
+        assert_eq!(split_list("Microsoft Excel, Data Mining"), vec!["Microsoft Excel", "Data Mining"]);
         assert_eq!(
             split_list("WordPress; Web Development | PHP\nJavaScript\r\nCSS"),
             vec!["WordPress", "Web Development", "PHP", "JavaScript", "CSS"]
@@ -190,10 +179,7 @@ mod tests {
         );
         // Exact duplicates only.
         assert_eq!(split_list("HTML, html, HTML"), vec!["HTML", "html"]);
-        assert_eq!(
-            split_list("SEO Setup & Configuration"),
-            vec!["SEO Setup & Configuration"]
-        );
+        assert_eq!(split_list("SEO Setup & Configuration"), vec!["SEO Setup & Configuration"]);
         assert!(split_list("").is_empty());
         assert!(split_list(" , ;| \n").is_empty());
     }
@@ -235,10 +221,7 @@ mod tests {
             extract_urls("“https://example.com/quoted” and <https://example.net>"),
             vec!["https://example.com/quoted", "https://example.net"]
         );
-        assert_eq!(
-            extract_urls("Questions?: https://example.com/faq?!"),
-            vec!["https://example.com/faq"]
-        );
+        assert_eq!(extract_urls("Questions?: https://example.com/faq?!"), vec!["https://example.com/faq"]);
     }
 
     #[test]
@@ -247,10 +230,7 @@ mod tests {
             extract_urls("Visit www.example.com, or WWW.Example.org; https://example.com/a https://example.com/a"),
             vec!["www.example.com", "WWW.Example.org", "https://example.com/a"]
         );
-        assert_eq!(
-            extract_urls("HTTP://EXAMPLE.COM/X"),
-            vec!["HTTP://EXAMPLE.COM/X"]
-        );
+        assert_eq!(extract_urls("HTTP://EXAMPLE.COM/X"), vec!["HTTP://EXAMPLE.COM/X"]);
         // Not a link: no host, or "www" inside a word.
         assert!(extract_urls("https:// and www. and awww.example.com and http://.").is_empty());
         assert!(extract_urls("").is_empty());
@@ -266,11 +246,7 @@ mod tests {
             https://example.com/?ref=upwork.com";
         assert_eq!(
             extract_urls(text),
-            vec![
-                "https://notupwork.com/a",
-                "https://upwork.com.evil.example/b",
-                "https://example.com/?ref=upwork.com",
-            ]
+            vec!["https://notupwork.com/a", "https://upwork.com.evil.example/b", "https://example.com/?ref=upwork.com",]
         );
     }
 
@@ -280,10 +256,7 @@ mod tests {
         assert_eq!(normalise_job_id("~022058436318428575090"), id);
         assert_eq!(normalise_job_id(" ~022058436318428575090 "), id);
         assert_eq!(normalise_job_id("2058436318428575090"), id);
-        assert_eq!(
-            normalise_job_id("~01abcdef0123456789"),
-            Some("~01abcdef0123456789".to_owned())
-        );
+        assert_eq!(normalise_job_id("~01abcdef0123456789"), Some("~01abcdef0123456789".to_owned()));
         assert_eq!(normalise_job_id("~02"), Some("~02".to_owned()));
         assert_eq!(normalise_job_id("~02abc"), Some("~02abc".to_owned()));
         assert_eq!(normalise_job_id(" job-42 "), Some("job-42".to_owned()));
@@ -302,9 +275,7 @@ mod tests {
             Some("2019187901781624803".to_owned())
         );
         assert_eq!(
-            job_id_from_url(
-                "https://www.upwork.com/freelance-jobs/apply/Some-Title_~0140c7f1b2e3d4a5b6/"
-            ),
+            job_id_from_url("https://www.upwork.com/freelance-jobs/apply/Some-Title_~0140c7f1b2e3d4a5b6/"),
             Some("~0140c7f1b2e3d4a5b6".to_owned())
         );
         assert_eq!(
@@ -347,9 +318,6 @@ mod tests {
         }
         // Round trip through the URL.
         let url = url_from_job_id("2058436318428575090").unwrap();
-        assert_eq!(
-            job_id_from_url(&url).as_deref(),
-            Some("2058436318428575090")
-        );
+        assert_eq!(job_id_from_url(&url).as_deref(), Some("2058436318428575090"));
     }
 }

@@ -14,11 +14,7 @@ pub fn failed_filter(job: &Job, filters: &Filters) -> Option<String> {
     if let Some(min) = filters.min_hourly_rate {
         if let Some(best) = job.hourly_max.or(job.hourly_min) {
             if best < min {
-                return Some(format!(
-                    "hourly rate up to {}/h < {}/h",
-                    money(best),
-                    money(min)
-                ));
+                return Some(format!("hourly rate up to {}/h < {}/h", money(best), money(min)));
             }
         }
     }
@@ -26,11 +22,7 @@ pub fn failed_filter(job: &Job, filters: &Filters) -> Option<String> {
         return Some("client payment not verified".into());
     }
     if let Some(country) = &job.client.country {
-        if filters
-            .excluded_client_countries
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case(country))
-        {
+        if filters.excluded_client_countries.iter().any(|c| c.eq_ignore_ascii_case(country)) {
             return Some(format!("client country {country} is excluded"));
         }
     }
@@ -54,7 +46,7 @@ pub fn money(amount: f64) -> String {
     let digits = whole.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -107,36 +99,21 @@ mod tests {
         let mut j = job();
         assert_eq!(failed_filter(&j, &filters), None, "unknown values pass");
         j.fixed_budget = Some(150.0);
-        assert_eq!(
-            failed_filter(&j, &filters).unwrap(),
-            "fixed budget $150 < $500"
-        );
+        assert_eq!(failed_filter(&j, &filters).unwrap(), "fixed budget $150 < $500");
         j.fixed_budget = Some(1500.0);
         j.hourly_min = Some(15.0);
         j.hourly_max = Some(25.5);
-        assert_eq!(
-            failed_filter(&j, &filters).unwrap(),
-            "hourly rate up to $25.50/h < $40/h"
-        );
+        assert_eq!(failed_filter(&j, &filters).unwrap(), "hourly rate up to $25.50/h < $40/h");
         j.hourly_max = Some(60.0);
         j.client.payment_verified = Some(false);
-        assert_eq!(
-            failed_filter(&j, &filters).unwrap(),
-            "client payment not verified"
-        );
+        assert_eq!(failed_filter(&j, &filters).unwrap(), "client payment not verified");
         j.client.payment_verified = Some(true);
         j.client.country = Some("russia".into());
-        assert_eq!(
-            failed_filter(&j, &filters).unwrap(),
-            "client country russia is excluded"
-        );
+        assert_eq!(failed_filter(&j, &filters).unwrap(), "client country russia is excluded");
         j.client.country = Some("Germany".into());
         j.proposals = Some(Proposals { min: 50, max: None });
         assert_eq!(failed_filter(&j, &filters).unwrap(), "proposals 50+ > 20");
-        j.proposals = Some(Proposals {
-            min: 10,
-            max: Some(15),
-        });
+        j.proposals = Some(Proposals { min: 10, max: Some(15) });
         assert_eq!(failed_filter(&j, &filters), None);
         assert_eq!(failed_filter(&j, &Filters::default()), None);
     }

@@ -189,10 +189,7 @@ impl Priority {
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
     #[error("cannot read profile {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    Read { path: String, source: std::io::Error },
     #[error("profile {origin} is not valid TOML for a profile: {message}")]
     Parse { origin: String, message: String },
     #[error("profile {origin} is inconsistent: {message}")]
@@ -222,25 +219,15 @@ impl LoadedProfile {
     }
 
     pub fn from_path(path: &str) -> Result<LoadedProfile, ProfileError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
-            path: path.into(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read { path: path.into(), source })?;
         Self::from_toml(&text, path)
     }
 
     /// Parses and validates a profile; `origin` names it in errors.
     pub fn from_toml(text: &str, origin: &str) -> Result<LoadedProfile, ProfileError> {
-        let profile: Profile = toml::from_str(text).map_err(|e| ProfileError::Parse {
-            origin: origin.into(),
-            message: e.to_string(),
-        })?;
-        profile
-            .validate()
-            .map_err(|message| ProfileError::Invalid {
-                origin: origin.into(),
-                message,
-            })?;
+        let profile: Profile =
+            toml::from_str(text).map_err(|e| ProfileError::Parse { origin: origin.into(), message: e.to_string() })?;
+        profile.validate().map_err(|message| ProfileError::Invalid { origin: origin.into(), message })?;
         let version = profile.version();
         Ok(LoadedProfile { profile, version })
     }
@@ -259,27 +246,18 @@ impl Profile {
         if (total - 100.0).abs() > 1e-6 {
             return Err(format!("criteria weights add up to {total}, not 100"));
         }
-        if let Some(k) = CRITERIA
-            .iter()
-            .find(|k| self.criteria.get(**k).weight < 0.0)
-        {
+        if let Some(k) = CRITERIA.iter().find(|k| self.criteria.get(**k).weight < 0.0) {
             return Err(format!("criterion {} has a negative weight", k.as_str()));
         }
         let p = self.priority;
-        if !(0.0..=100.0).contains(&p.medium)
-            || !(0.0..=100.0).contains(&p.high)
-            || p.medium > p.high
-        {
+        if !(0.0..=100.0).contains(&p.medium) || !(0.0..=100.0).contains(&p.high) || p.medium > p.high {
             return Err(format!(
                 "priority thresholds must satisfy 0 <= medium ({}) <= high ({}) <= 100",
                 p.medium, p.high
             ));
         }
         if !(0.0..=100.0).contains(&self.alerts.threshold) {
-            return Err(format!(
-                "alert threshold {} is outside 0-100",
-                self.alerts.threshold
-            ));
+            return Err(format!("alert threshold {} is outside 0-100", self.alerts.threshold));
         }
         if self.expertise.is_empty() {
             return Err("no expertise areas".into());
@@ -312,9 +290,7 @@ mod tests {
         assert_eq!(p.expertise.len(), 8);
         assert_eq!(p.expertise[0].name, "AI agent architecture");
         assert_eq!(p.expertise[0].level, Level::Expert);
-        assert!(p.expertise[1]
-            .keywords
-            .contains(&"vector database".to_string()));
+        assert!(p.expertise[1].keywords.contains(&"vector database".to_string()));
         let weights: Vec<f64> = CRITERIA.iter().map(|k| p.criteria.get(*k).weight).collect();
         assert_eq!(weights, [25.0, 15.0, 20.0, 30.0, 10.0]);
         assert_eq!((p.priority.high, p.priority.medium), (80.0, 50.0));
@@ -328,32 +304,18 @@ mod tests {
     fn the_version_follows_content_not_layout() {
         let a = LoadedProfile::from_toml(DEFAULT_TOML, "a").unwrap();
         let commented = format!("# a new comment\n\n{DEFAULT_TOML}");
-        assert_eq!(
-            LoadedProfile::from_toml(&commented, "b").unwrap().version,
-            a.version
-        );
+        assert_eq!(LoadedProfile::from_toml(&commented, "b").unwrap().version, a.version);
         let changed = DEFAULT_TOML.replace("min_fixed_budget = 500", "min_fixed_budget = 800");
-        assert_ne!(
-            LoadedProfile::from_toml(&changed, "c").unwrap().version,
-            a.version
-        );
+        assert_ne!(LoadedProfile::from_toml(&changed, "c").unwrap().version, a.version);
     }
 
     #[test]
     fn bad_profiles_are_refused_with_the_reason() {
         let bad_weights = DEFAULT_TOML.replace("weight = 25", "weight = 35");
-        let e = LoadedProfile::from_toml(&bad_weights, "mine.toml")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("mine.toml") && e.contains("add up to 110"),
-            "{e}"
-        );
+        let e = LoadedProfile::from_toml(&bad_weights, "mine.toml").unwrap_err().to_string();
+        assert!(e.contains("mine.toml") && e.contains("add up to 110"), "{e}");
         let typo = DEFAULT_TOML.replace("min_fixed_budget", "min_fixed_budgt");
-        assert!(LoadedProfile::from_toml(&typo, "t")
-            .unwrap_err()
-            .to_string()
-            .contains("min_fixed_budgt"));
+        assert!(LoadedProfile::from_toml(&typo, "t").unwrap_err().to_string().contains("min_fixed_budgt"));
         let thresholds = DEFAULT_TOML.replace("high = 80", "high = 40");
         assert!(LoadedProfile::from_toml(&thresholds, "t")
             .unwrap_err()

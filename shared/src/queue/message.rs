@@ -19,12 +19,7 @@ pub struct JobMessage {
 
 impl JobMessage {
     pub fn new(job_id: impl Into<String>, ingest_id: i64, content_hash: impl Into<String>) -> Self {
-        JobMessage {
-            v: SCHEMA_VERSION,
-            job_id: job_id.into(),
-            ingest_id,
-            content_hash: content_hash.into(),
-        }
+        JobMessage { v: SCHEMA_VERSION, job_id: job_id.into(), ingest_id, content_hash: content_hash.into() }
     }
 
     pub fn to_body(&self) -> String {
@@ -33,13 +28,9 @@ impl JobMessage {
 
     /// Parses a message body, refusing versions this code does not know.
     pub fn from_body(body: &str) -> Result<Self, String> {
-        let message: JobMessage =
-            serde_json::from_str(body).map_err(|e| format!("bad job message: {e}"))?;
+        let message: JobMessage = serde_json::from_str(body).map_err(|e| format!("bad job message: {e}"))?;
         if message.v != SCHEMA_VERSION {
-            return Err(format!(
-                "job message version {} is not supported (expected {SCHEMA_VERSION})",
-                message.v
-            ));
+            return Err(format!("job message version {} is not supported (expected {SCHEMA_VERSION})", message.v));
         }
         Ok(message)
     }
@@ -52,16 +43,11 @@ mod tests {
     #[test]
     fn round_trips_and_refuses_unknown_versions() {
         let m = JobMessage::new("123", 7, "abc");
-        assert_eq!(
-            m.to_body(),
-            r#"{"v":1,"job_id":"123","ingest_id":7,"content_hash":"abc"}"#
-        );
+        assert_eq!(m.to_body(), r#"{"v":1,"job_id":"123","ingest_id":7,"content_hash":"abc"}"#);
         assert_eq!(JobMessage::from_body(&m.to_body()), Ok(m));
-        assert!(
-            JobMessage::from_body(r#"{"v":2,"job_id":"1","ingest_id":1,"content_hash":"x"}"#)
-                .unwrap_err()
-                .contains("version 2")
-        );
+        assert!(JobMessage::from_body(r#"{"v":2,"job_id":"1","ingest_id":1,"content_hash":"x"}"#)
+            .unwrap_err()
+            .contains("version 2"));
         assert!(JobMessage::from_body("not json").is_err());
     }
 }

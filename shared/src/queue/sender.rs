@@ -23,10 +23,7 @@ pub struct EntryFailure {
 /// Something that takes up to ten message bodies at once.
 pub trait BatchSink: Send + Sync {
     /// Sends the bodies; `Ok` lists the entries that failed, `Err` means the whole call failed.
-    fn send_batch(
-        &self,
-        bodies: &[String],
-    ) -> impl Future<Output = Result<Vec<EntryFailure>, String>> + Send;
+    fn send_batch(&self, bodies: &[String]) -> impl Future<Output = Result<Vec<EntryFailure>, String>> + Send;
 }
 
 /// What happened to a send.
@@ -50,21 +47,14 @@ pub struct Backoff {
 
 impl Default for Backoff {
     fn default() -> Self {
-        Backoff {
-            attempts: 5,
-            base: Duration::from_millis(100),
-            max: Duration::from_secs(5),
-        }
+        Backoff { attempts: 5, base: Duration::from_millis(100), max: Duration::from_secs(5) }
     }
 }
 
 impl Backoff {
     /// Full-jitter delay before retry number `attempt` (1-based).
     pub fn delay(&self, attempt: u32) -> Duration {
-        let exp = self
-            .base
-            .saturating_mul(1u32 << attempt.min(16))
-            .min(self.max);
+        let exp = self.base.saturating_mul(1u32 << attempt.min(16)).min(self.max);
         exp.mul_f64(rand::random::<f64>().max(0.1))
     }
 }
@@ -117,11 +107,7 @@ pub async fn send_all(sink: &impl BatchSink, bodies: &[String], backoff: Backoff
                 break;
             }
         }
-        report.failed.extend(
-            pending
-                .into_iter()
-                .map(|i| (offset + i, last_error[i].clone())),
-        );
+        report.failed.extend(pending.into_iter().map(|i| (offset + i, last_error[i].clone())));
     }
     report.sent.sort_unstable();
     report.failed.sort_unstable();
@@ -192,11 +178,7 @@ mod tests {
     }
 
     fn fast() -> Backoff {
-        Backoff {
-            attempts: 4,
-            base: Duration::from_millis(1),
-            max: Duration::from_millis(4),
-        }
+        Backoff { attempts: 4, base: Duration::from_millis(1), max: Duration::from_millis(4) }
     }
 
     #[tokio::test]
@@ -224,10 +206,7 @@ mod tests {
         assert_eq!(report.sent, vec![0, 3]);
         assert_eq!(
             report.failed,
-            vec![
-                (1, "InternalError: try again".to_string()),
-                (2, "InvalidMessageContents: bad".to_string())
-            ]
+            vec![(1, "InternalError: try again".to_string()), (2, "InvalidMessageContents: bad".to_string())]
         );
         // m1 tried 4 times; m2 once.
         assert_eq!(*sink.calls.lock().unwrap(), vec![4, 1, 1, 1]);

@@ -24,20 +24,10 @@ impl BatchSink for SqsQueue {
                     .map_err(|e| e.to_string())
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let out = self
-            .client
-            .send_message_batch()
-            .queue_url(&self.url)
-            .set_entries(Some(entries))
-            .send()
-            .await
-            .map_err(|e| {
-                format!(
-                    "SendMessageBatch to {}: {}",
-                    self.url,
-                    aws_sdk_sqs::error::DisplayErrorContext(&e)
-                )
-            })?;
+        let out =
+            self.client.send_message_batch().queue_url(&self.url).set_entries(Some(entries)).send().await.map_err(
+                |e| format!("SendMessageBatch to {}: {}", self.url, aws_sdk_sqs::error::DisplayErrorContext(&e)),
+            )?;
         Ok(out
             .failed
             .into_iter()

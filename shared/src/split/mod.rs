@@ -7,7 +7,8 @@
 //! Memory stays bounded by the channel and the batch size, whatever the file size. A job is
 //! queued when the queue has not yet been given its current content (`jobs.enqueued_hash`), so a
 //! redelivered event, or a re-upload of unchanged jobs, queues nothing again, and a run that died
-//! half-way is completed by the next one.
+//! half-way is completed by the next one. The profile version is part of what was queued, so a
+//! new criteria profile makes the next ingest queue every job it sees again.
 
 use std::time::Instant;
 
@@ -38,17 +39,15 @@ pub struct SplitterConfig {
 
 impl Default for SplitterConfig {
     fn default() -> Self {
-        SplitterConfig {
-            batch_size: 250,
-            channel_capacity: 256,
-            backoff: Backoff::default(),
-        }
+        SplitterConfig { batch_size: 250, channel_capacity: 256, backoff: Backoff::default() }
     }
 }
 
 /// The splitter service, built once per process.
 pub struct Splitter<Q: BatchSink> {
     pub db: Db,
+    /// The criteria profile's version: jobs are queued once per content and profile.
+    pub profile_version: String,
     pub s3: aws_sdk_s3::Client,
     pub queue: Q,
     pub config: SplitterConfig,
@@ -97,30 +96,12 @@ enum Parsed {
 impl<Q: BatchSink> Splitter<Q> {
     /// Ingests one object version. `Ok` covers success, an already-ingested object and a file
     /// that is not an export (recorded as a failed ingest); `Err` means "try again later".
-    pub async fn ingest_object(
-        &self,
-        bucket: &str,
-        key: &str,
-    ) -> Result<IngestReport, RetryableError> {
-        let retryable = |source: anyhow::Error| RetryableError {
-            bucket: bucket.into(),
-            key: key.into(),
-            source,
-        };
+    pub async fn ingest_object(&self, bucket: &str, key: &str) -> Result<IngestReport, RetryableError> {
+        let retryable = |source: anyhow::Error| RetryableError { bucket: bucket.into(), key: key.into(), source };
         let started = Instant::now();
-        let (info, body) = blob::s3::open(&self.s3, bucket, key)
-            .await
-            .map_err(retryable)?;
-        let client = self
-            .db
-            .get()
-            .await
-            .context("connect to Postgres")
-            .map_err(retryable)?;
-        let ingest_id = match ingests::claim(&**client, bucket, key, &info.etag)
-            .await
-            .map_err(retryable)?
-        {
+        let (info, body) = blob::s3::open(&self.s3, bucket, key).await.map_err(retryable)?;
+        let client = self.db.get().await.context("connect to Postgres").map_err(retryable)?;
+        let ingest_id = match ingests::claim(&**client, bucket, key, &info.etag).await.map_err(retryable)? {
             Claim::Started(id) => id,
             Claim::AlreadyDone(id) => {
                 info!(bucket, key, etag = %info.etag, ingest_id = id, "object version already ingested; nothing to do");
@@ -135,21 +116,13 @@ impl<Q: BatchSink> Splitter<Q> {
                 });
             }
             Claim::InProgress(id) => {
-                return Err(retryable(anyhow::anyhow!(
-                    "ingest {id} of this object version is running elsewhere"
-                )));
+                return Err(retryable(anyhow::anyhow!("ingest {id} of this object version is running elsewhere")));
             }
         };
         drop(client);
 
-        let reference_time = export_time_from_name(key)
-            .or(info.last_modified)
-            .unwrap_or_else(Utc::now);
-        let options = ReadOptions {
-            name: key.to_string(),
-            format: None,
-            reference_time,
-        };
+        let reference_time = export_time_from_name(key).or(info.last_modified).unwrap_or_else(Utc::now);
+        let options = ReadOptions { name: key.to_string(), format: None, reference_time };
         let run = self.run(ingest_id, bucket, key, body, options).await;
 
         let (format, totals, error, retry) = match run {
@@ -160,14 +133,7 @@ impl<Q: BatchSink> Splitter<Q> {
         let format_name = format.map(|f| f.to_string());
         let finish = async {
             let client = self.db.get().await.context("connect to Postgres")?;
-            ingests::finish(
-                &**client,
-                ingest_id,
-                format_name.as_deref(),
-                &totals,
-                error.as_deref(),
-            )
-            .await
+            ingests::finish(&**client, ingest_id, format_name.as_deref(), &totals, error.as_deref()).await
         };
         if let Err(e) = finish.await {
             warn!(ingest_id, error = %format!("{e:#}"), "could not record the end of the ingest");
@@ -176,11 +142,7 @@ impl<Q: BatchSink> Splitter<Q> {
             }
         }
         let c = totals.counts;
-        let status = if error.is_some() {
-            IngestStatus::Failed
-        } else {
-            IngestStatus::Succeeded
-        };
+        let status = if error.is_some() { IngestStatus::Failed } else { IngestStatus::Succeeded };
         info!(
             bucket, key, ingest_id, status = ?status, format = format_name.as_deref().unwrap_or("-"),
             rows = c.rows, parsed = c.parsed, stored = totals.stored, unchanged = totals.unchanged,
@@ -211,17 +173,12 @@ impl<Q: BatchSink> Splitter<Q> {
         key: &str,
         body: impl tokio::io::AsyncRead + Send + Unpin + 'static,
         options: ReadOptions,
-    ) -> Result<(Option<Format>, Totals, Option<String>), (Option<Format>, Totals, anyhow::Error)>
-    {
+    ) -> Result<(Option<Format>, Totals, Option<String>), (Option<Format>, Totals, anyhow::Error)> {
         let (tx, mut rx) = mpsc::channel::<Parsed>(self.config.channel_capacity);
         let reader = tokio_util::io::SyncIoBridge::new(body);
         let parser = tokio::task::spawn_blocking(move || parse_into(reader, &options, tx));
 
-        let source = Source {
-            ingest_id,
-            bucket,
-            key,
-        };
+        let source = Source { ingest_id, bucket, key, profile_version: &self.profile_version };
         let mut totals = Totals::default();
         let mut format = None;
         let mut not_export = None;
@@ -235,10 +192,7 @@ impl<Q: BatchSink> Splitter<Q> {
                 Parsed::Item(ExportItem::Job { row, job }) => {
                     jobs.push((row, job));
                     if jobs.len() >= self.config.batch_size {
-                        if let Err(e) = self
-                            .flush_jobs(&source, &mut jobs, &mut totals, &mut unsent)
-                            .await
-                        {
+                        if let Err(e) = self.flush_jobs(&source, &mut jobs, &mut totals, &mut unsent).await {
                             fail = Some(e);
                             break;
                         }
@@ -248,11 +202,7 @@ impl<Q: BatchSink> Splitter<Q> {
                     if rejected.len() < 20 {
                         warn!(ingest_id, key, row, reason = %reason, "row rejected");
                     }
-                    rejected.push(RejectedRow {
-                        row_number: row,
-                        reason,
-                        raw,
-                    });
+                    rejected.push(RejectedRow { row_number: row, reason, raw });
                     if rejected.len() >= self.config.batch_size {
                         if let Err(e) = self.flush_rejected(ingest_id, &mut rejected).await {
                             fail = Some(e);
@@ -260,11 +210,7 @@ impl<Q: BatchSink> Splitter<Q> {
                         }
                     }
                 }
-                Parsed::Item(ExportItem::Duplicate {
-                    row,
-                    job_id,
-                    first_row,
-                }) => {
+                Parsed::Item(ExportItem::Duplicate { row, job_id, first_row }) => {
                     tracing::debug!(ingest_id, row, job_id, first_row, "duplicate row skipped");
                 }
                 Parsed::Done(counts, f) => {
@@ -283,8 +229,7 @@ impl<Q: BatchSink> Splitter<Q> {
         drop(rx);
         if fail.is_none() {
             let flushed = async {
-                self.flush_jobs(&source, &mut jobs, &mut totals, &mut unsent)
-                    .await?;
+                self.flush_jobs(&source, &mut jobs, &mut totals, &mut unsent).await?;
                 self.flush_rejected(ingest_id, &mut rejected).await
             };
             fail = flushed.await.err();
@@ -305,11 +250,7 @@ impl<Q: BatchSink> Splitter<Q> {
         }
     }
 
-    async fn flush_rejected(
-        &self,
-        ingest_id: i64,
-        rejected: &mut Vec<RejectedRow>,
-    ) -> anyhow::Result<()> {
+    async fn flush_rejected(&self, ingest_id: i64, rejected: &mut Vec<RejectedRow>) -> anyhow::Result<()> {
         if rejected.is_empty() {
             return Ok(());
         }
@@ -331,10 +272,7 @@ impl<Q: BatchSink> Splitter<Q> {
             return Ok(());
         }
         let client = self.db.get().await.context("connect to Postgres")?;
-        let sourced: Vec<SourcedJob> = batch
-            .iter()
-            .map(|(row, job)| SourcedJob { row: *row, job })
-            .collect();
+        let sourced: Vec<SourcedJob> = batch.iter().map(|(row, job)| SourcedJob { row: *row, job }).collect();
         let upserted = jobs::upsert(&**client, source, &sourced).await?;
         batch.clear();
         let changed = upserted.iter().filter(|u| u.changed).count() as u64;
@@ -345,16 +283,15 @@ impl<Q: BatchSink> Splitter<Q> {
         if owed.is_empty() {
             return Ok(());
         }
-        let bodies: Vec<String> = owed
-            .iter()
-            .map(|u| JobMessage::new(&u.job_id, source.ingest_id, &u.content_hash).to_body())
-            .collect();
+        let bodies: Vec<String> =
+            owed.iter().map(|u| JobMessage::new(&u.job_id, source.ingest_id, &u.content_hash).to_body()).collect();
         let report = send_all(&self.queue, &bodies, self.config.backoff).await;
-        let sent: Vec<(&str, &str)> = report
+        let keys: Vec<(&str, String)> = report
             .sent
             .iter()
-            .map(|&i| (owed[i].job_id.as_str(), owed[i].content_hash.as_str()))
+            .map(|&i| (owed[i].job_id.as_str(), jobs::scoring_key(&owed[i].content_hash, source.profile_version)))
             .collect();
+        let sent: Vec<(&str, &str)> = keys.iter().map(|(id, key)| (*id, key.as_str())).collect();
         jobs::mark_enqueued(&**client, &sent).await?;
         totals.enqueued += sent.len() as u64;
         for (i, error) in report.failed {

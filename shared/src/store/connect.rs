@@ -27,15 +27,6 @@ pub fn connect(url: &str, ca_file: Option<&str>) -> Result<Db, DbError> {
     let (url, verify) = split_sslmode(url, ca_file);
     let config: tokio_postgres::Config = url.parse().map_err(DbError::BadUrl)?;
     let tls = tokio_postgres_rustls::MakeRustlsConnect::new(client_config(verify, ca_file)?);
-    let manager = Manager::from_config(
-        config,
-        tls,
-        ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
-        },
-    );
-    Pool::builder(manager)
-        .max_size(POOL_SIZE)
-        .build()
-        .map_err(|e| DbError::Pool(e.to_string()))
+    let manager = Manager::from_config(config, tls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+    Pool::builder(manager).max_size(POOL_SIZE).build().map_err(|e| DbError::Pool(e.to_string()))
 }

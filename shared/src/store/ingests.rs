@@ -23,12 +23,7 @@ pub enum Claim {
 pub const STALE_AFTER_SECONDS: i64 = 16 * 60;
 
 /// Claims the ingest of `bucket/key` at `etag`: new, failed or stale ingests are (re)started.
-pub async fn claim(
-    client: &impl GenericClient,
-    bucket: &str,
-    key: &str,
-    etag: &str,
-) -> anyhow::Result<Claim> {
+pub async fn claim(client: &impl GenericClient, bucket: &str, key: &str, etag: &str) -> anyhow::Result<Claim> {
     let rows = client
         .query_typed(
             "INSERT INTO ingests (bucket, key, etag) VALUES ($1, $2, $3)
@@ -38,7 +33,12 @@ pub async fn claim(
              WHERE ingests.status = 'failed'
                 OR (ingests.status = 'running' AND ingests.started_at < now() - make_interval(secs => $4))
              RETURNING id",
-            &[(&bucket, Type::TEXT), (&key, Type::TEXT), (&etag, Type::TEXT), (&(STALE_AFTER_SECONDS as f64), Type::FLOAT8)],
+            &[
+                (&bucket, Type::TEXT),
+                (&key, Type::TEXT),
+                (&etag, Type::TEXT),
+                (&(STALE_AFTER_SECONDS as f64), Type::FLOAT8),
+            ],
         )
         .await
         .context("claim ingest")?;
@@ -46,10 +46,7 @@ pub async fn claim(
         let id: i64 = row.get(0);
         // A retried ingest records its rejections afresh.
         client
-            .query_typed(
-                "DELETE FROM rejected_rows WHERE ingest_id = $1",
-                &[(&id, Type::INT8)],
-            )
+            .query_typed("DELETE FROM rejected_rows WHERE ingest_id = $1", &[(&id, Type::INT8)])
             .await
             .context("clear earlier rejections")?;
         return Ok(Claim::Started(id));
@@ -57,23 +54,13 @@ pub async fn claim(
     let row = client
         .query_typed(
             "SELECT id, status FROM ingests WHERE bucket = $1 AND key = $2 AND etag = $3",
-            &[
-                (&bucket, Type::TEXT),
-                (&key, Type::TEXT),
-                (&etag, Type::TEXT),
-            ],
+            &[(&bucket, Type::TEXT), (&key, Type::TEXT), (&etag, Type::TEXT)],
         )
         .await
         .context("read ingest")?;
-    let row = row
-        .first()
-        .context("ingest row vanished while claiming it")?;
+    let row = row.first().context("ingest row vanished while claiming it")?;
     let (id, status): (i64, String) = (row.get(0), row.get(1));
-    Ok(if status == "succeeded" {
-        Claim::AlreadyDone(id)
-    } else {
-        Claim::InProgress(id)
-    })
+    Ok(if status == "succeeded" { Claim::AlreadyDone(id) } else { Claim::InProgress(id) })
 }
 
 /// Final figures of an ingest.
@@ -93,11 +80,7 @@ pub async fn finish(
     totals: &Totals,
     error: Option<&str>,
 ) -> anyhow::Result<()> {
-    let status = if error.is_some() {
-        "failed"
-    } else {
-        "succeeded"
-    };
+    let status = if error.is_some() { "failed" } else { "succeeded" };
     let c = &totals.counts;
     let n = |v: u64| v.min(i32::MAX as u64) as i32;
     client

@@ -7,12 +7,19 @@ use tokio_postgres::GenericClient;
 
 use crate::job::Job;
 
-/// Where a batch of jobs came from.
+/// Where a batch of jobs came from, and the profile they are to be scored under.
 #[derive(Debug, Clone)]
 pub struct Source<'a> {
     pub ingest_id: i64,
     pub bucket: &'a str,
     pub key: &'a str,
+    /// The criteria profile's version: a job is owed scoring once per content and profile.
+    pub profile_version: &'a str,
+}
+
+/// What the queue is given for a job: its content under a profile.
+pub fn scoring_key(content_hash: &str, profile_version: &str) -> String {
+    format!("{content_hash}:{profile_version}")
 }
 
 /// One job of a batch with its row in the export.
@@ -28,7 +35,7 @@ pub struct Upserted {
     pub content_hash: String,
     /// New, or its content changed, in this upsert.
     pub changed: bool,
-    /// Scoring is owed: the queue has not been given this content yet.
+    /// Scoring is owed: the queue has not been given this content under this profile yet.
     pub owed: bool,
 }
 
@@ -156,7 +163,7 @@ ON CONFLICT (job_id) DO UPDATE SET
     source_bucket = EXCLUDED.source_bucket, source_key = EXCLUDED.source_key,
     source_row = EXCLUDED.source_row, last_ingest_id = EXCLUDED.last_ingest_id
 RETURNING job_id, content_hash, content_changed_at = now() AS changed,
-    enqueued_hash IS DISTINCT FROM content_hash AS owed
+    enqueued_hash IS DISTINCT FROM (content_hash || ':' || $5) AS owed
 "#;
 
 /// Inserts or updates a batch of jobs (ids must be unique within the batch) in one statement.
@@ -177,26 +184,19 @@ pub async fn upsert(
                 (&source.bucket, Type::TEXT),
                 (&source.key, Type::TEXT),
                 (&source.ingest_id, Type::INT8),
+                (&source.profile_version, Type::TEXT),
             ],
         )
         .await
         .with_context(|| format!("upsert {} jobs", jobs.len()))?;
     Ok(result
         .iter()
-        .map(|r| Upserted {
-            job_id: r.get(0),
-            content_hash: r.get(1),
-            changed: r.get(2),
-            owed: r.get(3),
-        })
+        .map(|r| Upserted { job_id: r.get(0), content_hash: r.get(1), changed: r.get(2), owed: r.get(3) })
         .collect())
 }
 
 /// Records that the queue now has these jobs at these content hashes.
-pub async fn mark_enqueued(
-    client: &impl GenericClient,
-    sent: &[(&str, &str)],
-) -> anyhow::Result<u64> {
+pub async fn mark_enqueued(client: &impl GenericClient, sent: &[(&str, &str)]) -> anyhow::Result<u64> {
     if sent.is_empty() {
         return Ok(0);
     }
@@ -205,10 +205,7 @@ pub async fn mark_enqueued(
         job_id: &'a str,
         hash: &'a str,
     }
-    let sent: Vec<Sent> = sent
-        .iter()
-        .map(|(job_id, hash)| Sent { job_id, hash })
-        .collect();
+    let sent: Vec<Sent> = sent.iter().map(|(job_id, hash)| Sent { job_id, hash }).collect();
     let rows = client
         .query_typed(
             "UPDATE jobs SET enqueued_hash = s.hash
@@ -219,4 +216,65 @@ pub async fn mark_enqueued(
         .await
         .context("mark jobs enqueued")?;
     Ok(rows.len() as u64)
+}
+
+/// The columns [`from_row`] reads, in order.
+pub const JOB_COLUMNS: &str = "job_id, url, title, description, job_type, fixed_budget, hourly_min, hourly_max,
+    currency, experience_level, duration, skills, category, posted_at, proposals_min, proposals_max,
+    client_country, client_payment_verified, client_rating, client_reviews, client_total_spent,
+    client_hires, client_hire_rate, client_avg_hourly_rate, client_jobs_posted, screening_questions,
+    external_urls, raw, content_hash";
+
+/// Rebuilds a job from a row selected with [`JOB_COLUMNS`] (prefixed by `offset` other columns).
+pub fn from_row(row: &tokio_postgres::Row, offset: usize) -> (Job, String) {
+    use crate::job::{Client, JobType, Proposals};
+    let at = |i: usize| offset + i;
+    let u32_of = |v: Option<i32>| v.and_then(|v| u32::try_from(v).ok());
+    let job_type = match row.get::<_, &str>(at(4)) {
+        "fixed" => JobType::Fixed,
+        "hourly" => JobType::Hourly,
+        _ => JobType::Unknown,
+    };
+    let proposals = u32_of(row.get(at(14))).map(|min| Proposals { min, max: u32_of(row.get(at(15))) });
+    let job = Job {
+        job_id: row.get(at(0)),
+        url: row.get(at(1)),
+        title: row.get(at(2)),
+        description: row.get(at(3)),
+        job_type,
+        fixed_budget: row.get(at(5)),
+        hourly_min: row.get(at(6)),
+        hourly_max: row.get(at(7)),
+        currency: row.get(at(8)),
+        experience_level: row.get(at(9)),
+        duration: row.get(at(10)),
+        skills: row.get(at(11)),
+        category: row.get(at(12)),
+        posted_at: row.get(at(13)),
+        proposals,
+        client: Client {
+            country: row.get(at(16)),
+            payment_verified: row.get(at(17)),
+            rating: row.get(at(18)),
+            reviews: u32_of(row.get(at(19))),
+            total_spent: row.get(at(20)),
+            hires: u32_of(row.get(at(21))),
+            hire_rate: row.get(at(22)),
+            avg_hourly_rate: row.get(at(23)),
+            jobs_posted: u32_of(row.get(at(24))),
+        },
+        screening_questions: row.get(at(25)),
+        external_urls: row.get(at(26)),
+        raw: row.get(at(27)),
+    };
+    (job, row.get(at(28)))
+}
+
+/// A stored job and its content hash.
+pub async fn load(client: &impl GenericClient, job_id: &str) -> anyhow::Result<Option<(Job, String)>> {
+    let rows = client
+        .query_typed(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE job_id = $1"), &[(&job_id, Type::TEXT)])
+        .await
+        .with_context(|| format!("load job {job_id}"))?;
+    Ok(rows.first().map(|r| from_row(r, 0)))
 }

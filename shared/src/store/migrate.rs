@@ -8,11 +8,10 @@ use anyhow::Context;
 use deadpool_postgres::Client;
 
 /// The migrations, in order. Never edit one that has shipped: add a new one.
-pub const MIGRATIONS: &[(i32, &str, &str)] = &[(
-    1,
-    "ingest",
-    include_str!("../../migrations/0001_ingest.sql"),
-)];
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (1, "ingest", include_str!("../../migrations/0001_ingest.sql")),
+    (2, "evaluations", include_str!("../../migrations/0002_evaluations.sql")),
+];
 
 /// The advisory lock key that serialises migrations ("upflow" in ASCII).
 const LOCK_KEY: i64 = 0x7570_666c_6f77;
@@ -21,10 +20,7 @@ const LOCK_KEY: i64 = 0x7570_666c_6f77;
 pub async fn migrate(client: &mut Client) -> anyhow::Result<Vec<i32>> {
     let mut applied = Vec::new();
     for (version, name, sql) in MIGRATIONS {
-        let tx = client
-            .transaction()
-            .await
-            .context("begin migration transaction")?;
+        let tx = client.transaction().await.context("begin migration transaction")?;
         tx.batch_execute(&format!(
             "SELECT pg_advisory_xact_lock({LOCK_KEY});
              CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -42,23 +38,16 @@ pub async fn migrate(client: &mut Client) -> anyhow::Result<Vec<i32>> {
             .await
             .context("read schema_migrations")?;
         if done.is_empty() {
-            tx.batch_execute(sql)
-                .await
-                .with_context(|| format!("apply migration {version} ({name})"))?;
+            tx.batch_execute(sql).await.with_context(|| format!("apply migration {version} ({name})"))?;
             tx.query_typed(
                 "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
-                &[
-                    (version, tokio_postgres::types::Type::INT4),
-                    (name, tokio_postgres::types::Type::TEXT),
-                ],
+                &[(version, tokio_postgres::types::Type::INT4), (name, tokio_postgres::types::Type::TEXT)],
             )
             .await
             .context("record migration")?;
             applied.push(*version);
         }
-        tx.commit()
-            .await
-            .with_context(|| format!("commit migration {version}"))?;
+        tx.commit().await.with_context(|| format!("commit migration {version}"))?;
     }
     Ok(applied)
 }

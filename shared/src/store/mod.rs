@@ -5,6 +5,7 @@
 //! named prepared statements break.
 
 pub mod connect;
+pub mod evaluations;
 pub mod ingests;
 pub mod jobs;
 pub mod migrate;

@@ -34,35 +34,22 @@ pub enum Verify {
 
 /// Reads `sslmode` from a connection string and rewrites `verify-*` for tokio-postgres.
 pub fn split_sslmode(url: &str, ca_file: Option<&str>) -> (String, Verify) {
-    for (mode, verify) in [
-        ("sslmode=verify-full", Verify::Full),
-        ("sslmode=verify-ca", Verify::Chain),
-    ] {
+    for (mode, verify) in [("sslmode=verify-full", Verify::Full), ("sslmode=verify-ca", Verify::Chain)] {
         if url.contains(mode) {
             return (url.replace(mode, "sslmode=require"), verify);
         }
     }
-    let verify = if ca_file.is_some() {
-        Verify::Chain
-    } else {
-        Verify::Nothing
-    };
+    let verify = if ca_file.is_some() { Verify::Chain } else { Verify::Nothing };
     (url.to_string(), verify)
 }
 
 /// The rustls client configuration for `verify`.
-pub fn client_config(
-    verify: Verify,
-    ca_file: Option<&str>,
-) -> Result<rustls::ClientConfig, DbError> {
+pub fn client_config(verify: Verify, ca_file: Option<&str>) -> Result<rustls::ClientConfig, DbError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = ca_file {
-        let bad = |message: String| DbError::BadCa {
-            path: path.to_string(),
-            message,
-        };
+        let bad = |message: String| DbError::BadCa { path: path.to_string(), message };
         let certs = CertificateDer::pem_file_iter(path)
             .map_err(|e| bad(e.to_string()))?
             .collect::<Result<Vec<_>, _>>()
@@ -77,11 +64,7 @@ pub fn client_config(
     let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
         .map_err(|e| DbError::Pool(format!("TLS verifier: {e}")))?;
-    let verifier = Arc::new(Verifier {
-        verify,
-        webpki,
-        provider: provider.clone(),
-    });
+    let verifier = Arc::new(Verifier { verify, webpki, provider: provider.clone() });
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| DbError::Pool(format!("TLS versions: {e}")))?
@@ -108,21 +91,12 @@ impl ServerCertVerifier for Verifier {
     ) -> Result<ServerCertVerified, Error> {
         match self.verify {
             Verify::Nothing => Ok(ServerCertVerified::assertion()),
-            Verify::Full => {
-                self.webpki
-                    .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-            }
-            Verify::Chain => match self.webpki.verify_server_cert(
-                end_entity,
-                intermediates,
-                server_name,
-                ocsp,
-                now,
-            ) {
+            Verify::Full => self.webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp, now),
+            Verify::Chain => match self.webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
                 Err(Error::InvalidCertificate(CertificateError::NotValidForName))
-                | Err(Error::InvalidCertificate(CertificateError::NotValidForNameContext {
-                    ..
-                })) => Ok(ServerCertVerified::assertion()),
+                | Err(Error::InvalidCertificate(CertificateError::NotValidForNameContext { .. })) => {
+                    Ok(ServerCertVerified::assertion())
+                }
                 other => other,
             },
         }
@@ -134,12 +108,7 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn verify_tls13_signature(
@@ -148,18 +117,11 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        self.provider.signature_verification_algorithms.supported_schemes()
     }
 }
 
@@ -170,19 +132,10 @@ mod tests {
     #[test]
     fn sslmode_is_read_and_rewritten() {
         let (url, v) = split_sslmode("postgresql://u@h/db?sslmode=verify-full", None);
-        assert_eq!(
-            (url.as_str(), v),
-            ("postgresql://u@h/db?sslmode=require", Verify::Full)
-        );
+        assert_eq!((url.as_str(), v), ("postgresql://u@h/db?sslmode=require", Verify::Full));
         let (url, v) = split_sslmode("host=h sslmode=verify-ca", None);
         assert_eq!((url.as_str(), v), ("host=h sslmode=require", Verify::Chain));
-        assert_eq!(
-            split_sslmode("postgresql://u@h/db?sslmode=require", None).1,
-            Verify::Nothing
-        );
-        assert_eq!(
-            split_sslmode("postgresql://u@h/db", Some("/ca.pem")).1,
-            Verify::Chain
-        );
+        assert_eq!(split_sslmode("postgresql://u@h/db?sslmode=require", None).1, Verify::Nothing);
+        assert_eq!(split_sslmode("postgresql://u@h/db", Some("/ca.pem")).1, Verify::Chain);
     }
 }
