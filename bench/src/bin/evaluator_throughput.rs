@@ -1,5 +1,6 @@
-//! The evaluator against a rate-limited fake Cerebras: `evaluator_throughput [JOBS] [RPM] [LATENCY_MS]`
-//! (defaults 500, 120, 300). Stores JOBS jobs (the real fixtures' records, re-numbered), runs
+//! The evaluator against a rate-limited fake Cerebras:
+//! `evaluator_throughput [JOBS] [RPM] [LATENCY_MS] [PACER_RPM]` (defaults 500, 120, 300, RPM).
+//! PACER_RPM above RPM simulates a misconfigured limit: the server's 429s must keep us in line. Stores JOBS jobs (the real fixtures' records, re-numbered), runs
 //! them through `Evaluator::evaluate_batch` in SQS-sized batches with the real Cerebras client,
 //! the pacer configured with the account's RPM, and prints achieved throughput against the
 //! limit, 429s, and jobs lost. Needs `DATABASE_URL` (an empty database).
@@ -17,6 +18,7 @@ use upflow_tests::fake_cerebras::{self, FakeCerebrasConfig};
 async fn main() -> anyhow::Result<()> {
     let arg = |i: usize, default: u64| std::env::args().nth(i).and_then(|a| a.parse().ok()).unwrap_or(default);
     let (jobs, rpm, latency_ms) = (arg(1, 500) as usize, arg(2, 120) as u32, arg(3, 300));
+    let pacer_rpm = arg(4, u64::from(rpm)) as u32;
     let fake = fake_cerebras::start(FakeCerebrasConfig {
         api_key: "csk-bench".into(),
         rpm: Some(rpm),
@@ -49,7 +51,7 @@ async fn main() -> anyhow::Result<()> {
             model: "gpt-oss-120b".into(),
             max_completion_tokens: 2048,
             reasoning_effort: Some("low".into()),
-            rpm,
+            rpm: pacer_rpm,
             tpm: 10_000_000,
             instances: 1,
             description_chars: 4000,
@@ -98,7 +100,9 @@ async fn main() -> anyhow::Result<()> {
         )
         .await?;
     let achieved = stats.ok as f64 / secs * 60.0;
-    println!("jobs {jobs}, limit {rpm} requests/min, latency {latency_ms} ms");
+    println!(
+        "jobs {jobs}, limit {rpm} requests/min, latency {latency_ms} ms, pacer configured for {pacer_rpm} requests/min"
+    );
     println!(
         "time {secs:.1} s; requests {} ({} ok, {} answered 429 = {:.2}%); achieved {achieved:.1} requests/min = {:.1}% of the limit",
         stats.requests,

@@ -117,7 +117,7 @@ async fn score(args: &Args) -> anyhow::Result<ExitCode> {
 
     let client = evaluator.db.get().await.context("connect to Postgres")?;
     let ranked = table::ranked(&**client, &ids, &evaluator.profile.version, args.top).await?;
-    println!("{}", table::render(&ranked));
+    print!("{}", table::render(&ranked));
     let cost = table::cost(&**client, &ids, &evaluator.profile.version).await?;
     eprintln!(
         "jobs {total_jobs}: scored {}, already scored {}, skipped by filters {}, failed {}; tokens {} this run; \
