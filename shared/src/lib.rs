@@ -14,6 +14,7 @@ pub mod job;
 pub mod normalise;
 pub mod profile;
 pub mod queue;
+pub mod read;
 pub mod scoring;
 pub mod split;
 pub mod store;

@@ -1,0 +1,183 @@
+//! Rankings: evaluated jobs, best first, with filters and keyset pagination.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio_postgres::types::{Json, ToSql, Type};
+use tokio_postgres::GenericClient;
+
+use super::cursor::Cursor;
+use crate::evaluation::Assessment;
+use crate::profile::Priority;
+
+/// The most items a page may hold.
+pub const MAX_LIMIT: u32 = 200;
+
+/// What to rank.
+#[derive(Debug, Clone)]
+pub struct RankingQuery {
+    pub profile_version: String,
+    pub limit: u32,
+    pub cursor: Option<Cursor>,
+    pub min_score: Option<f64>,
+    pub priority: Option<Priority>,
+    /// Posted after.
+    pub since: Option<DateTime<Utc>>,
+    /// Text in the title or description (case-insensitive).
+    pub q: Option<String>,
+    /// `Some(true)` (the default) shows only relevant jobs; `None` shows all.
+    pub relevant: Option<bool>,
+}
+
+impl RankingQuery {
+    pub fn new(profile_version: impl Into<String>) -> RankingQuery {
+        RankingQuery {
+            profile_version: profile_version.into(),
+            limit: 20,
+            cursor: None,
+            min_score: None,
+            priority: None,
+            since: None,
+            q: None,
+            relevant: Some(true),
+        }
+    }
+}
+
+/// One ranked job.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankingItem {
+    pub rank: u32,
+    pub job_id: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub job_type: String,
+    pub fixed_budget: Option<f64>,
+    pub hourly_min: Option<f64>,
+    pub hourly_max: Option<f64>,
+    pub currency: Option<String>,
+    pub posted_at: Option<DateTime<Utc>>,
+    /// Hours since posting, when the posting time is known.
+    pub age_hours: Option<f64>,
+    pub proposals_min: Option<i32>,
+    pub proposals_max: Option<i32>,
+    pub client_country: Option<String>,
+    pub client_payment_verified: Option<bool>,
+    pub client_rating: Option<f64>,
+    pub client_total_spent: Option<f64>,
+    pub client_hire_rate: Option<f64>,
+    pub skills: Vec<String>,
+    pub total: f64,
+    pub priority: String,
+    pub relevant: bool,
+    pub scorer: String,
+    pub model: Option<String>,
+    pub assessment: Assessment,
+    pub evaluated_at: DateTime<Utc>,
+}
+
+/// A page of rankings and the cursor of the next one.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankingPage {
+    pub items: Vec<RankingItem>,
+    pub next_cursor: Option<String>,
+}
+
+const SELECT: &str = "SELECT j.job_id, j.title, j.url, j.job_type, j.fixed_budget, j.hourly_min, j.hourly_max,
+        j.currency, j.posted_at, j.proposals_min, j.proposals_max, j.client_country,
+        j.client_payment_verified, j.client_rating, j.client_total_spent, j.client_hire_rate, j.skills,
+        e.total, e.priority, e.relevant, e.scorer, e.model, e.assessment, e.updated_at
+    FROM evaluations e JOIN jobs j ON j.job_id = e.job_id";
+
+/// A page of rankings. `rank` numbers continue across pages when `first_rank` says where the
+/// page starts (1 for the first page).
+pub async fn rankings(
+    client: &impl GenericClient,
+    query: &RankingQuery,
+    first_rank: u32,
+) -> anyhow::Result<RankingPage> {
+    let limit = query.limit.clamp(1, MAX_LIMIT) as i64;
+    let mut sql = format!("{SELECT} WHERE e.profile_version = $1 AND e.status = 'scored'");
+    let mut params: Vec<(Box<dyn ToSql + Sync + Send>, Type)> =
+        vec![(Box::new(query.profile_version.clone()), Type::TEXT)];
+    let mut push = |sql: &mut String, clause: &str, value: Box<dyn ToSql + Sync + Send>, ty: Type| {
+        params.push((value, ty));
+        sql.push_str(&clause.replace('?', &format!("${}", params.len())));
+    };
+    if let Some(relevant) = query.relevant {
+        push(&mut sql, " AND e.relevant = ?", Box::new(relevant), Type::BOOL);
+    }
+    if let Some(min) = query.min_score {
+        push(&mut sql, " AND e.total >= ?", Box::new(min), Type::FLOAT8);
+    }
+    if let Some(p) = query.priority {
+        push(&mut sql, " AND e.priority = ?", Box::new(p.as_str().to_string()), Type::TEXT);
+    }
+    if let Some(since) = query.since {
+        push(&mut sql, " AND j.posted_at > ?", Box::new(since), Type::TIMESTAMPTZ);
+    }
+    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        // Both ILIKEs take the same parameter.
+        push(&mut sql, " AND (j.title ILIKE ? OR j.description ILIKE ?)", Box::new(pattern), Type::TEXT);
+    }
+    if let Some(c) = &query.cursor {
+        params.push((Box::new(c.total), Type::FLOAT8));
+        let t = params.len();
+        params.push((Box::new(c.posted_at()), Type::TIMESTAMPTZ));
+        let p = params.len();
+        params.push((Box::new(c.job_id.clone()), Type::TEXT));
+        let id = params.len();
+        sql.push_str(&format!(" AND (e.total, coalesce(j.posted_at, 'epoch'), e.job_id) < (${t}, ${p}, ${id})"));
+    }
+    params.push((Box::new(limit + 1), Type::INT8));
+    sql.push_str(&format!(
+        " ORDER BY e.total DESC, coalesce(j.posted_at, 'epoch') DESC, e.job_id DESC LIMIT ${}",
+        params.len()
+    ));
+    let refs: Vec<(&(dyn ToSql + Sync), Type)> =
+        params.iter().map(|(v, t)| (&**v as &(dyn ToSql + Sync), t.clone())).collect();
+    let rows = client.query_typed(&sql, &refs).await?;
+    let now = Utc::now();
+    let mut items: Vec<RankingItem> = rows
+        .iter()
+        .take(limit as usize)
+        .enumerate()
+        .map(|(i, r)| {
+            let posted_at: Option<DateTime<Utc>> = r.get(8);
+            let Json(assessment): Json<Assessment> = r.get(22);
+            RankingItem {
+                rank: first_rank + i as u32,
+                job_id: r.get(0),
+                title: r.get(1),
+                url: r.get(2),
+                job_type: r.get(3),
+                fixed_budget: r.get(4),
+                hourly_min: r.get(5),
+                hourly_max: r.get(6),
+                currency: r.get(7),
+                posted_at,
+                age_hours: posted_at.map(|p| ((now - p).num_minutes() as f64 / 60.0 * 10.0).round() / 10.0),
+                proposals_min: r.get(9),
+                proposals_max: r.get(10),
+                client_country: r.get(11),
+                client_payment_verified: r.get(12),
+                client_rating: r.get(13),
+                client_total_spent: r.get(14),
+                client_hire_rate: r.get(15),
+                skills: r.get(16),
+                total: r.get(17),
+                priority: r.get(18),
+                relevant: r.get::<_, Option<bool>>(19).unwrap_or(true),
+                scorer: r.get(20),
+                model: r.get(21),
+                assessment,
+                evaluated_at: r.get(23),
+            }
+        })
+        .collect();
+    let next_cursor = (rows.len() as i64 > limit)
+        .then(|| items.last().map(|l| Cursor::new(l.total, l.posted_at, &l.job_id).encode()))
+        .flatten();
+    items.shrink_to_fit();
+    Ok(RankingPage { items, next_cursor })
+}
