@@ -5,6 +5,7 @@
 //! - `upflow ingest FILE`: uploads an export and runs the splitter on its S3 event.
 //! - `upflow score FILE`: parses, stores and scores an export locally; prints the ranking.
 //! - `upflow migrate`: applies the database schema (`DATABASE_URL`).
+//! - `upflow telegram set-webhook --url URL` / `upflow telegram info`: the bot's webhook.
 
 mod commands;
 
@@ -27,8 +28,12 @@ enum Command {
     Ingest(commands::ingest::Args),
     /// Parse, store and score an export locally, then print the ranking.
     Score(commands::score::Args),
+    /// Run the whole pipeline locally the way Lambda would (S3 event, SQS batches, DLQ).
+    LocalRun(commands::local::Args),
     /// Apply the database migrations to DATABASE_URL.
     Migrate,
+    /// Set or show the Telegram bot's webhook.
+    Telegram(commands::telegram::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +49,8 @@ fn main() -> ExitCode {
         Command::Parse(args) => commands::parse::run(&args),
         Command::Ingest(args) => commands::ingest::run(&args),
         Command::Score(args) => commands::score::run(&args),
+        Command::LocalRun(args) => commands::local::run(&args),
         Command::Migrate => commands::migrate::run(),
+        Command::Telegram(args) => commands::telegram::run(&args),
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod aws;
 pub mod blob;
+pub mod bot;
 pub mod config;
 pub mod evaluate;
 pub mod evaluation;
@@ -19,5 +20,6 @@ pub mod scoring;
 pub mod split;
 pub mod store;
 pub mod telegram;
+pub mod web;
 
 pub use job::{Client, Job, JobType, Proposals};

@@ -5,6 +5,7 @@
 //! `UPFLOW_TEST_PGBOUNCER_URL` and `AWS_ENDPOINT_URL`; a test fails with a clear message when
 //! they are missing (run the tests with `scripts/test.sh`).
 
+pub mod api;
 pub mod aws;
 pub mod db;
 pub mod fake_cerebras;

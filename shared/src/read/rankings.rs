@@ -88,13 +88,9 @@ const SELECT: &str = "SELECT j.job_id, j.title, j.url, j.job_type, j.fixed_budge
         e.total, e.priority, e.relevant, e.scorer, e.model, e.assessment, e.updated_at
     FROM evaluations e JOIN jobs j ON j.job_id = e.job_id";
 
-/// A page of rankings. `rank` numbers continue across pages when `first_rank` says where the
-/// page starts (1 for the first page).
-pub async fn rankings(
-    client: &impl GenericClient,
-    query: &RankingQuery,
-    first_rank: u32,
-) -> anyhow::Result<RankingPage> {
+/// A page of rankings; ranks number on from the cursor's (1 on the first page).
+pub async fn rankings(client: &impl GenericClient, query: &RankingQuery) -> anyhow::Result<RankingPage> {
+    let first_rank = query.cursor.as_ref().map_or(1, |c| c.rank + 1);
     let limit = query.limit.clamp(1, MAX_LIMIT) as i64;
     let mut sql = format!("{SELECT} WHERE e.profile_version = $1 AND e.status = 'scored'");
     let mut params: Vec<(Box<dyn ToSql + Sync + Send>, Type)> =
@@ -176,7 +172,7 @@ pub async fn rankings(
         })
         .collect();
     let next_cursor = (rows.len() as i64 > limit)
-        .then(|| items.last().map(|l| Cursor::new(l.total, l.posted_at, &l.job_id).encode()))
+        .then(|| items.last().map(|l| Cursor::new(l.total, l.posted_at, &l.job_id, l.rank).encode()))
         .flatten();
     items.shrink_to_fit();
     Ok(RankingPage { items, next_cursor })

@@ -73,7 +73,7 @@ pub async fn stats(client: &impl GenericClient, profile_version: &str, recent: i
                     count(*) FILTER (WHERE e.status = 'skipped')
              FROM jobs j LEFT JOIN evaluations e
                ON e.job_id = j.job_id AND e.profile_version = $1 AND e.content_hash = j.content_hash",
-            &[v.clone()],
+            std::slice::from_ref(&v),
         )
         .await?;
     let r = &row[0];
@@ -82,7 +82,7 @@ pub async fn stats(client: &impl GenericClient, profile_version: &str, recent: i
         .query_typed(
             "SELECT skip_reason, count(*) FROM evaluations WHERE profile_version = $1 AND status = 'skipped'
              GROUP BY skip_reason ORDER BY count(*) DESC, skip_reason LIMIT 5",
-            &[v.clone()],
+            std::slice::from_ref(&v),
         )
         .await?
         .iter()
@@ -108,7 +108,7 @@ pub async fn stats(client: &impl GenericClient, profile_version: &str, recent: i
         .query_typed(
             "SELECT scorer, model, count(*) FROM evaluations WHERE profile_version = $1
              GROUP BY scorer, model ORDER BY count(*) DESC",
-            &[v.clone()],
+            std::slice::from_ref(&v),
         )
         .await?
         .iter()

@@ -30,3 +30,6 @@ pub fn connect(url: &str, ca_file: Option<&str>) -> Result<Db, DbError> {
     let manager = Manager::from_config(config, tls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
     Pool::builder(manager).max_size(POOL_SIZE).build().map_err(|e| DbError::Pool(e.to_string()))
 }
+
+/// A connection taken from the pool.
+pub type PooledClient = deadpool_postgres::Client;

@@ -1,0 +1,78 @@
+//! The JSON API: health, rankings, one job, stats.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use upflow::store::connect::PooledClient;
+
+use crate::error::ApiError;
+use crate::params::ranking_query;
+use crate::state::AppState;
+
+/// A pooled connection, or a 500 that says why in the log.
+pub async fn client(state: &AppState) -> Result<PooledClient, ApiError> {
+    state.db.get().await.map_err(|e| ApiError::Internal(anyhow::anyhow!("connect to Postgres: {e}")))
+}
+
+/// `GET /health`: 200 when the database answers within two seconds, else 503.
+pub async fn health(State(state): State<AppState>) -> Response {
+    let check = async {
+        let client = state.db.get().await.map_err(|e| e.to_string())?;
+        client.simple_query("SELECT 1").await.map_err(|e| e.to_string())?;
+        Ok::<_, String>(())
+    };
+    match tokio::time::timeout(Duration::from_secs(2), check).await {
+        Ok(Ok(())) => (StatusCode::OK, Json(json!({"status": "ok", "database": "reachable"}))).into_response(),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "health: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "database": "unreachable"})))
+                .into_response()
+        }
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "database": "timeout"})))
+            .into_response(),
+    }
+}
+
+/// `GET /rankings`.
+pub async fn rankings(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let query = ranking_query(&params, &state.profile.version)?;
+    let client = client(&state).await?;
+    let page = upflow::read::rankings(&**client, &query).await?;
+    Ok(Json(json!({
+        "profile_version": state.profile.version,
+        "limit": query.limit,
+        "items": page.items,
+        "next_cursor": page.next_cursor,
+    }))
+    .into_response())
+}
+
+/// `GET /jobs/{id}`.
+pub async fn job(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let client = client(&state).await?;
+    match upflow::read::job_detail(&**client, &id).await? {
+        Some(detail) => Ok(Json(detail).into_response()),
+        None => Err(ApiError::NotFound(format!("job {id}"))),
+    }
+}
+
+/// `GET /stats`.
+pub async fn stats(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let client = client(&state).await?;
+    let stats = upflow::read::stats(&**client, &state.profile.version, 10).await?;
+    Ok(Json(json!({
+        "profile": {"name": state.profile.profile.name, "version": state.profile.version},
+        "scorer_in_use": state.scorer,
+        "stats": stats,
+    }))
+    .into_response())
+}

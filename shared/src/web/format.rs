@@ -1,0 +1,274 @@
+//! Display helpers for a ranked job, shared by the rankings page and the Telegram bot.
+//!
+//! Pure functions returning plain text: none of them escapes anything, so every caller escapes
+//! for its own medium (maud escapes HTML; the bot escapes MarkdownV2). Values that are unknown or
+//! not finite are shown as [`UNKNOWN`], never as `NaN` or a negative amount.
+
+use crate::evaluation::{RateType, SuggestedBid};
+use crate::profile::filters::money;
+use crate::read::RankingItem;
+
+/// What an unknown value is shown as.
+pub const UNKNOWN: &str = "—";
+
+/// A finite, non-negative amount.
+fn known(x: Option<f64>) -> Option<f64> {
+    x.filter(|v| v.is_finite() && *v >= 0.0)
+}
+
+/// An amount in the job's currency: `$1,500`, or `1,500 EUR` for another currency.
+pub fn amount_text(x: f64, currency: Option<&str>) -> String {
+    match currency.map(str::trim) {
+        None | Some("") => money(x),
+        Some(code) if code.eq_ignore_ascii_case("USD") => money(x),
+        Some(code) => {
+            let code: String = code.chars().filter(|c| !c.is_whitespace()).take(10).collect();
+            format!("{} {code}", money(x).trim_start_matches('$'))
+        }
+    }
+}
+
+/// The budget: `$1,500` (fixed), `$30–$50/h` or `$30/h` (hourly), or `—`. Hourly jobs show their
+/// rate first, other jobs their fixed budget first; either falls back on the other when it is all
+/// the export knows.
+pub fn budget_text(item: &RankingItem) -> String {
+    let cur = item.currency.as_deref();
+    let fixed = || known(item.fixed_budget).map(|b| amount_text(b, cur));
+    let hourly = || match (known(item.hourly_min), known(item.hourly_max)) {
+        (Some(lo), Some(hi)) if lo != hi => Some(format!("{}–{}/h", amount_text(lo, cur), amount_text(hi, cur))),
+        (Some(x), _) | (_, Some(x)) => Some(format!("{}/h", amount_text(x, cur))),
+        (None, None) => None,
+    };
+    let shown =
+        if item.job_type.eq_ignore_ascii_case("hourly") { hourly().or_else(fixed) } else { fixed().or_else(hourly) };
+    shown.unwrap_or_else(|| UNKNOWN.into())
+}
+
+/// How long ago a job was posted, from its age in hours: `just now`, `25 min`, `3 h`, `2 d`;
+/// `—` when unknown. A negative age (a clock ahead of ours) is `just now`.
+pub fn age_text(hours: Option<f64>) -> String {
+    let Some(hours) = hours.filter(|h| h.is_finite()) else {
+        return UNKNOWN.into();
+    };
+    let minutes = (hours * 60.0).round();
+    if minutes < 1.0 {
+        "just now".into()
+    } else if minutes < 60.0 {
+        format!("{minutes:.0} min")
+    } else if minutes < 24.0 * 60.0 {
+        format!("{:.0} h", (minutes / 60.0).floor())
+    } else {
+        format!("{:.0} d", (minutes / (24.0 * 60.0)).floor())
+    }
+}
+
+/// The client's signals, each one short phrase: `✓ payment verified` or `✗ payment not
+/// verified`, `★ 4.9`, `$120,000 spent`, `75% hire rate`, the country. Unknown signals are left
+/// out.
+pub fn client_parts(item: &RankingItem) -> Vec<String> {
+    let mut parts = Vec::new();
+    match item.client_payment_verified {
+        Some(true) => parts.push("✓ payment verified".to_string()),
+        Some(false) => parts.push("✗ payment not verified".to_string()),
+        None => {}
+    }
+    if let Some(rating) = known(item.client_rating) {
+        parts.push(format!("★ {rating:.1}"));
+    }
+    if let Some(spent) = known(item.client_total_spent) {
+        parts.push(format!("{} spent", money(spent)));
+    }
+    if let Some(rate) = known(item.client_hire_rate) {
+        parts.push(format!("{rate:.0}% hire rate"));
+    }
+    if let Some(country) = item.client_country.as_deref().map(one_line).filter(|c| !c.is_empty()) {
+        parts.push(country);
+    }
+    parts
+}
+
+/// [`client_parts`] joined with ` · `, or `—` when nothing is known.
+pub fn client_text(item: &RankingItem) -> String {
+    let parts = client_parts(item);
+    if parts.is_empty() {
+        UNKNOWN.into()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+/// The proposals so far: `5`, `10–15`, `50+`, or `—`.
+pub fn proposals_text(item: &RankingItem) -> String {
+    match (item.proposals_min.filter(|n| *n >= 0), item.proposals_max.filter(|n| *n >= 0)) {
+        (Some(lo), Some(hi)) if hi > lo => format!("{lo}–{hi}"),
+        (Some(lo), Some(_)) => lo.to_string(),
+        (Some(lo), None) => format!("{lo}+"),
+        (None, Some(hi)) => format!("≤ {hi}"),
+        (None, None) => UNKNOWN.into(),
+    }
+}
+
+/// A score with at most one decimal: `82.5`, `81`; `—` when not finite.
+pub fn score_text(x: f64) -> String {
+    if !x.is_finite() {
+        return UNKNOWN.into();
+    }
+    let s = format!("{x:.1}");
+    match s.strip_suffix(".0") {
+        Some("-0") => "0".into(),
+        Some(whole) => whole.into(),
+        None => s,
+    }
+}
+
+/// The suggested bid's figure: `$4,000 fixed`, `$55/h`, or `no figure` (in US dollars, as the
+/// scorers state it).
+pub fn bid_text(bid: &SuggestedBid) -> String {
+    match known(bid.amount) {
+        Some(x) => match bid.rate_type {
+            RateType::Fixed => format!("{} fixed", money(x)),
+            RateType::Hourly => format!("{}/h", money(x)),
+        },
+        None => "no figure".into(),
+    }
+}
+
+/// Whitespace runs (newlines included) collapsed to single spaces, trimmed.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::evaluation::Assessment;
+    use chrono::{TimeZone, Utc};
+
+    /// A fixed-price job with every signal known.
+    pub(crate) fn item() -> RankingItem {
+        RankingItem {
+            rank: 1,
+            job_id: "2058436318428575090".into(),
+            title: "RAG pipeline over contract PDFs".into(),
+            url: Some("https://www.upwork.com/jobs/~012058436318428575090".into()),
+            job_type: "fixed".into(),
+            fixed_budget: Some(1500.0),
+            hourly_min: None,
+            hourly_max: None,
+            currency: Some("USD".into()),
+            posted_at: Some(Utc.with_ymd_and_hms(2026, 11, 20, 5, 30, 0).unwrap()),
+            age_hours: Some(3.0),
+            proposals_min: Some(10),
+            proposals_max: Some(15),
+            client_country: Some("United States".into()),
+            client_payment_verified: Some(true),
+            client_rating: Some(4.93),
+            client_total_spent: Some(120_000.0),
+            client_hire_rate: Some(75.0),
+            skills: vec!["Python".into(), "pgvector".into()],
+            total: 81.5,
+            priority: "High".into(),
+            relevant: true,
+            scorer: "rules".into(),
+            model: None,
+            assessment: Assessment::example(),
+            evaluated_at: Utc.with_ymd_and_hms(2026, 11, 20, 8, 31, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn budgets() {
+        let mut i = item();
+        assert_eq!(budget_text(&i), "$1,500");
+        i.fixed_budget = Some(2250.5);
+        assert_eq!(budget_text(&i), "$2,250.50");
+        i.job_type = "hourly".into();
+        i.fixed_budget = None;
+        i.hourly_min = Some(30.0);
+        i.hourly_max = Some(50.0);
+        assert_eq!(budget_text(&i), "$30–$50/h");
+        i.hourly_max = Some(30.0);
+        assert_eq!(budget_text(&i), "$30/h");
+        i.hourly_min = None;
+        assert_eq!(budget_text(&i), "$30/h");
+        i.currency = Some("EUR".into());
+        assert_eq!(budget_text(&i), "30 EUR/h");
+        i.hourly_max = Some(f64::NAN);
+        assert_eq!(budget_text(&i), "—");
+        // An hourly job that only states a fixed figure still shows it, and vice versa.
+        i.fixed_budget = Some(800.0);
+        i.currency = None;
+        assert_eq!(budget_text(&i), "$800");
+        i.job_type = "unknown".into();
+        i.fixed_budget = Some(-5.0);
+        i.hourly_min = Some(40.0);
+        assert_eq!(budget_text(&i), "$40/h");
+    }
+
+    #[test]
+    fn ages() {
+        assert_eq!(age_text(None), "—");
+        assert_eq!(age_text(Some(f64::INFINITY)), "—");
+        assert_eq!(age_text(Some(-0.5)), "just now");
+        assert_eq!(age_text(Some(0.0)), "just now");
+        assert_eq!(age_text(Some(0.4)), "24 min");
+        assert_eq!(age_text(Some(0.999)), "1 h");
+        assert_eq!(age_text(Some(3.0)), "3 h");
+        assert_eq!(age_text(Some(23.9)), "23 h");
+        assert_eq!(age_text(Some(24.0)), "1 d");
+        assert_eq!(age_text(Some(50.0)), "2 d");
+        assert_eq!(age_text(Some(24.0 * 40.0)), "40 d");
+    }
+
+    #[test]
+    fn client_signals() {
+        let mut i = item();
+        assert_eq!(client_text(&i), "✓ payment verified · ★ 4.9 · $120,000 spent · 75% hire rate · United States");
+        i.client_payment_verified = Some(false);
+        i.client_rating = None;
+        i.client_total_spent = Some(f64::NAN);
+        i.client_hire_rate = Some(133.3);
+        i.client_country = Some("  New\nZealand ".into());
+        assert_eq!(client_text(&i), "✗ payment not verified · 133% hire rate · New Zealand");
+        i.client_payment_verified = None;
+        i.client_hire_rate = None;
+        i.client_country = Some("  ".into());
+        assert_eq!(client_parts(&i), Vec::<String>::new());
+        assert_eq!(client_text(&i), "—");
+    }
+
+    #[test]
+    fn proposals_scores_and_bids() {
+        let mut i = item();
+        assert_eq!(proposals_text(&i), "10–15");
+        i.proposals_max = Some(10);
+        assert_eq!(proposals_text(&i), "10");
+        i.proposals_max = None;
+        i.proposals_min = Some(50);
+        assert_eq!(proposals_text(&i), "50+");
+        i.proposals_min = None;
+        assert_eq!(proposals_text(&i), "—");
+
+        assert_eq!(score_text(81.5), "81.5");
+        assert_eq!(score_text(81.0), "81");
+        assert_eq!(score_text(79.96), "80");
+        assert_eq!(score_text(-0.01), "0");
+        assert_eq!(score_text(f64::NAN), "—");
+
+        let mut bid = Assessment::example().suggested_bid;
+        assert_eq!(bid_text(&bid), "$4,000 fixed");
+        bid.rate_type = RateType::Hourly;
+        bid.amount = Some(55.0);
+        assert_eq!(bid_text(&bid), "$55/h");
+        bid.amount = None;
+        assert_eq!(bid_text(&bid), "no figure");
+    }
+
+    #[test]
+    fn currencies() {
+        assert_eq!(amount_text(1500.0, None), "$1,500");
+        assert_eq!(amount_text(1500.0, Some("usd")), "$1,500");
+        assert_eq!(amount_text(1500.0, Some(" GBP ")), "1,500 GBP");
+        assert_eq!(amount_text(1.0, Some("A VERY LONG CURRENCY NAME")), "1 AVERYLONGC");
+    }
+}

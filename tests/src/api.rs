@@ -1,0 +1,73 @@
+//! The api router served on a loopback port, and a database seeded with evaluated jobs.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use upflow::evaluate::Evaluator;
+use upflow::profile::{LoadedProfile, DEFAULT_TOML};
+use upflow::scoring::{rules::RulesScorer, Scorer};
+use upflow::store::Db;
+
+/// A running api server; it stops when dropped.
+pub struct ApiServer {
+    pub base_url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for ApiServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Serves `state` on 127.0.0.1 at a free port.
+pub async fn serve(state: api::AppState) -> ApiServer {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let app = api::router(state);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    ApiServer { base_url, task }
+}
+
+/// The profile the seeded evaluations use: the default without the budget filter, so that
+/// every fixture job is scored.
+pub fn profile() -> LoadedProfile {
+    LoadedProfile::from_toml(&DEFAULT_TOML.replace("min_fixed_budget = 500", ""), "api-tests").unwrap()
+}
+
+/// Stores both real fixtures (88 jobs) and scores them with the rules scorer; returns the ids.
+pub async fn seed_evaluated(db: &Db, profile: &LoadedProfile) -> Vec<String> {
+    let mut ids =
+        crate::seed::store_export(db, "scraper.json", &crate::fixtures::bytes(crate::fixtures::SCRAPER)).await;
+    ids.extend(crate::seed::store_export(db, "api.json", &crate::fixtures::bytes(crate::fixtures::API_ACTOR)).await);
+    evaluate(db, profile, &ids).await;
+    ids
+}
+
+/// Scores `ids` with the rules scorer.
+pub async fn evaluate(db: &Db, profile: &LoadedProfile, ids: &[String]) {
+    let evaluator = Evaluator {
+        db: db.clone(),
+        scorer: Scorer::Rules(RulesScorer),
+        profile: profile.clone(),
+        alerter: None,
+        concurrency: 4,
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    for id in ids {
+        evaluator.evaluate(id, deadline).await.unwrap();
+    }
+}
+
+/// App state over `db` with `profile`, an optional API token and no bot.
+pub fn state(db: Db, profile: LoadedProfile, api_token: Option<&str>) -> api::AppState {
+    api::AppState {
+        db,
+        profile: Arc::new(profile),
+        api_token: api_token.map(Arc::from),
+        bot: None,
+        scorer: api::state::ScorerInUse { scorer: "rules".into(), model: None },
+    }
+}

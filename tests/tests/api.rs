@@ -1,0 +1,215 @@
+//! The api router against real Postgres seeded with evaluated jobs: ordering, every filter,
+//! cursor pagination with inserts between pages, 400s, 404, stats, health, auth on and off.
+
+use serde_json::Value;
+use upflow_tests::api::{evaluate, profile, seed_evaluated, serve, state};
+use upflow_tests::db::TestDb;
+use upflow_tests::seed::store_export;
+
+async fn get(url: &str) -> (u16, Value) {
+    let r = reqwest::get(url).await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn key(item: &Value) -> (f64, String, String) {
+    (
+        item["total"].as_f64().unwrap(),
+        item["posted_at"].as_str().unwrap_or("").to_string(),
+        item["job_id"].as_str().unwrap().to_string(),
+    )
+}
+
+fn sorted_best_first(items: &[Value]) -> bool {
+    items.windows(2).all(|w| {
+        let (a, b) = (key(&w[0]), key(&w[1]));
+        a.0 > b.0 || (a.0 == b.0 && (a.1 > b.1 || (a.1 == b.1 && a.2 > b.2)))
+    })
+}
+
+async fn scalar(db: &TestDb, sql: &str) -> i64 {
+    db.client().await.query_one(sql, &[]).await.unwrap().get(0)
+}
+
+#[tokio::test]
+async fn rankings_are_ordered_and_every_filter_narrows_them() {
+    let db = TestDb::new().await;
+    let pool = db.migrated_pool().await;
+    let p = profile();
+    seed_evaluated(&pool, &p).await;
+    let server = serve(state(pool, p.clone(), None)).await;
+    let base = &server.base_url;
+
+    let (status, all) = get(&format!("{base}/rankings?limit=200&relevant=all")).await;
+    assert_eq!(status, 200);
+    let items = all["items"].as_array().unwrap();
+    assert_eq!(items.len() as i64, scalar(&db, "SELECT count(*) FROM evaluations WHERE status = 'scored'").await);
+    assert!(sorted_best_first(items));
+    assert_eq!(items[0]["rank"], 1);
+    assert!(items[0]["assessment"]["scores"]["technical_fit"]["reason"].is_string());
+    assert!(items[0]["url"].as_str().unwrap().contains("upwork.com/jobs/"));
+
+    // Default: relevant only, 20 items.
+    let (_, relevant) = get(&format!("{base}/rankings")).await;
+    let r = relevant["items"].as_array().unwrap();
+    assert_eq!(r.len(), 20);
+    assert!(r.iter().all(|i| i["relevant"] == true));
+    let (_, off) = get(&format!("{base}/rankings?relevant=false&limit=200")).await;
+    assert!(off["items"].as_array().unwrap().iter().all(|i| i["relevant"] == false));
+    assert!(r.len() + off["items"].as_array().unwrap().len() > 20, "relevant and off-profile jobs split the set");
+
+    let (_, min) = get(&format!("{base}/rankings?min_score=70&relevant=all&limit=200")).await;
+    let min = min["items"].as_array().unwrap();
+    assert!(!min.is_empty() && min.iter().all(|i| i["total"].as_f64().unwrap() >= 70.0));
+    assert_eq!(min.len() as i64, scalar(&db, "SELECT count(*) FROM evaluations WHERE total >= 70").await);
+
+    let (_, high) = get(&format!("{base}/rankings?priority=High&relevant=all&limit=200")).await;
+    let high = high["items"].as_array().unwrap();
+    assert!(high.iter().all(|i| i["priority"] == "High"));
+    assert_eq!(high.len() as i64, scalar(&db, "SELECT count(*) FROM evaluations WHERE priority = 'High'").await);
+
+    let (_, since) = get(&format!("{base}/rankings?since=2026-05-24T00:00:00Z&relevant=all&limit=200")).await;
+    let since = since["items"].as_array().unwrap();
+    assert!(!since.is_empty() && since.iter().all(|i| i["posted_at"].as_str().unwrap() > "2026-05-24"));
+    assert_eq!(
+        since.len() as i64,
+        scalar(&db, "SELECT count(*) FROM evaluations e JOIN jobs j USING (job_id) WHERE j.posted_at > '2026-05-24'")
+            .await
+    );
+
+    let (_, q) = get(&format!("{base}/rankings?q=RAG&relevant=all&limit=200")).await;
+    let q = q["items"].as_array().unwrap();
+    assert_eq!(
+        q.len() as i64,
+        scalar(&db, "SELECT count(*) FROM evaluations e JOIN jobs j USING (job_id) WHERE j.title ILIKE '%rag%' OR j.description ILIKE '%rag%'").await
+    );
+    assert!(!q.is_empty());
+    // LIKE's wildcards in the search text are literal.
+    let (_, pct) = get(&format!("{base}/rankings?q=%25%25%25&relevant=all")).await;
+    assert_eq!(pct["items"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn cursors_stay_stable_while_new_jobs_arrive() {
+    let db = TestDb::new().await;
+    let pool = db.migrated_pool().await;
+    let p = profile();
+    seed_evaluated(&pool, &p).await;
+    let server = serve(state(pool.clone(), p.clone(), None)).await;
+    let base = &server.base_url;
+
+    let (_, full) = get(&format!("{base}/rankings?limit=200&relevant=all")).await;
+    let expected: Vec<String> =
+        full["items"].as_array().unwrap().iter().map(|i| i["job_id"].as_str().unwrap().into()).collect();
+
+    let (_, first) = get(&format!("{base}/rankings?limit=10&relevant=all")).await;
+    let mut seen: Vec<String> =
+        first["items"].as_array().unwrap().iter().map(|i| i["job_id"].as_str().unwrap().into()).collect();
+    let mut cursor = first["next_cursor"].as_str().unwrap().to_string();
+
+    // New, better jobs arrive between pages.
+    let new = serde_json::json!([
+        {"id": "7000000000000000001", "title": "Multi-agent RAG platform with LangChain, pgvector and FastAPI", "description": "Autonomous agents, embeddings, semantic search, Docker deployment, CI/CD, React TypeScript front end.", "budget": "$9,000.00", "jobType": "Fixed", "paymentVerified": true, "clientRating": 5, "clientTotalSpent": 200000, "proposals": 1},
+    ]);
+    let ids = store_export(&pool, "new.json", &serde_json::to_vec(&new).unwrap()).await;
+    evaluate(&pool, &p, &ids).await;
+    // Make it the best job there is: it lands before the cursor, where offset paging would
+    // shift every later page by one.
+    db.client()
+        .await
+        .execute("UPDATE evaluations SET total = 100, priority = 'High' WHERE job_id = $1", &[&ids[0]])
+        .await
+        .unwrap();
+
+    loop {
+        let (status, page) = get(&format!("{base}/rankings?limit=10&relevant=all&cursor={cursor}")).await;
+        assert_eq!(status, 200);
+        seen.extend(page["items"].as_array().unwrap().iter().map(|i| i["job_id"].as_str().unwrap().to_string()));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, expected, "no job twice, none skipped, the newcomer does not shift the pages");
+    let (_, now) = get(&format!("{base}/rankings?limit=1&relevant=all")).await;
+    assert_eq!(now["items"][0]["job_id"], "7000000000000000001");
+}
+
+#[tokio::test]
+async fn bad_parameters_unknown_jobs_stats_and_health() {
+    let db = TestDb::new().await;
+    let pool = db.migrated_pool().await;
+    let p = profile();
+    let ids = seed_evaluated(&pool, &p).await;
+    let server = serve(state(pool, p.clone(), None)).await;
+    let base = &server.base_url;
+
+    for (query, parameter) in [
+        ("limit=0", "limit"),
+        ("limit=abc", "limit"),
+        ("cursor=zzz", "cursor"),
+        ("min_score=150", "min_score"),
+        ("priority=urgent", "priority"),
+        ("since=soon", "since"),
+        ("relevant=perhaps", "relevant"),
+    ] {
+        let (status, body) = get(&format!("{base}/rankings?{query}")).await;
+        assert_eq!(status, 400, "{query}");
+        assert_eq!(body["parameter"], parameter, "{query}: {body}");
+        assert!(body["error"].as_str().unwrap().contains(parameter));
+    }
+
+    let (status, body) = get(&format!("{base}/jobs/{}", ids[0])).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["job"]["job_id"], ids[0].as_str());
+    assert_eq!(body["evaluations"].as_array().unwrap().len(), 1);
+    assert_eq!(body["evaluations"][0]["profile_version"], p.version.as_str());
+    let (status, body) = get(&format!("{base}/jobs/does-not-exist")).await;
+    assert_eq!(status, 404);
+    assert!(body["error"].as_str().unwrap().contains("not found"));
+
+    let (status, stats) = get(&format!("{base}/stats")).await;
+    assert_eq!(status, 200);
+    let s = &stats["stats"];
+    assert_eq!(s["jobs_stored"], 88);
+    assert_eq!(s["evaluated"], 88);
+    assert_eq!(s["pending"], 0);
+    let by = &s["by_priority"];
+    assert_eq!(
+        by["high"].as_i64().unwrap() + by["medium"].as_i64().unwrap() + by["low"].as_i64().unwrap(),
+        s["scored"].as_i64().unwrap()
+    );
+    assert_eq!(s["recent_ingests"].as_array().unwrap().len(), 2);
+    assert_eq!(stats["scorer_in_use"]["scorer"], "rules");
+
+    let (status, health) = get(&format!("{base}/health")).await;
+    assert_eq!((status, health["status"].as_str()), (200, Some("ok")));
+    // A database that does not answer: 503.
+    let dead = upflow::store::connect("postgresql://postgres@127.0.0.1:1/nothing", None).unwrap();
+    let dead_server = serve(state(dead, p, None)).await;
+    let (status, _) = get(&format!("{}/health", dead_server.base_url)).await;
+    assert_eq!(status, 503);
+}
+
+#[tokio::test]
+async fn the_api_token_guards_everything_but_health_and_the_webhook() {
+    let db = TestDb::new().await;
+    let pool = db.migrated_pool().await;
+    let p = profile();
+    seed_evaluated(&pool, &p).await;
+    let server = serve(state(pool, p, Some("s3cret-token"))).await;
+    let base = &server.base_url;
+    let http = reqwest::Client::new();
+    for path in ["/rankings", "/stats", "/jobs/x", "/"] {
+        assert_eq!(http.get(format!("{base}{path}")).send().await.unwrap().status(), 401, "{path}");
+        let wrong = http.get(format!("{base}{path}")).bearer_auth("s3cret-tokeN").send().await.unwrap();
+        assert_eq!(wrong.status(), 401, "{path}");
+    }
+    let ok = http.get(format!("{base}/rankings")).bearer_auth("s3cret-token").send().await.unwrap();
+    assert_eq!(ok.status(), 200);
+    let page = http.get(format!("{base}/?token=s3cret-token")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(http.get(format!("{base}/health")).send().await.unwrap().status(), 200);
+    // The webhook is not behind the token (it has its own secret); no bot configured here.
+    assert_eq!(http.post(format!("{base}/telegram/webhook")).body("{}").send().await.unwrap().status(), 404);
+}

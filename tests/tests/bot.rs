@@ -1,0 +1,505 @@
+//! The Telegram bot end to end: Telegram update JSON handled by `Bot::handle_update` against a
+//! real Postgres seeded with evaluated fixture jobs (rules scorer) and the fake Bot API server,
+//! which checks every text as Telegram parses MarkdownV2 and refuses texts over 4096 units.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use upflow::bot::{Bot, BotConfig, BotError};
+use upflow::evaluate::Evaluator;
+use upflow::profile::LoadedProfile;
+use upflow::read::{rankings, RankingQuery};
+use upflow::scoring::rules::RulesScorer;
+use upflow::scoring::Scorer;
+use upflow::store::Db;
+use upflow::telegram::markdown::{plain_text, utf16_len, validate, MAX_MESSAGE};
+use upflow_tests::db::TestDb;
+use upflow_tests::fake_telegram::{self, FakeTelegram};
+use upflow_tests::fixtures;
+use upflow_tests::seed::store_export;
+
+const TOKEN: &str = "110201543:bot-test-token";
+const SECRET: &str = "webhook_secret-1";
+const CHAT: i64 = 424_242;
+const FOREIGN: i64 = 999_999;
+
+/// Titles Telegram's parser chokes on unless every reserved character is escaped.
+const HOSTILE: [&str; 2] = ["*_[]()~>#+-=|{}.!", "<script>alert(1)</script>"];
+
+struct Setup {
+    _db: TestDb,
+    pool: Db,
+    fake: FakeTelegram,
+    bot: Bot,
+    next_update: std::cell::Cell<i64>,
+}
+
+impl Setup {
+    /// A fresh update id.
+    fn id(&self) -> i64 {
+        let id = self.next_update.get();
+        self.next_update.set(id + 1);
+        id
+    }
+
+    /// Sends `text` from `chat` as a new update; returns the update.
+    async fn say(&self, chat: i64, text: &str) -> Value {
+        let update = message(self.id(), chat, text);
+        self.bot.handle_update(&update).await.unwrap_or_else(|e| panic!("{text}: {e}"));
+        update
+    }
+
+    /// Presses a button with `data` on message `message_id` in `chat`.
+    async fn press(&self, chat: i64, message_id: i64, data: &str) -> Result<(), BotError> {
+        self.bot.handle_update(&callback(self.id(), chat, message_id, data)).await
+    }
+
+    /// The calls made since `from`, as (method, body).
+    fn calls_since(&self, from: usize) -> Vec<(String, Value)> {
+        self.fake.calls().split_off(from)
+    }
+
+    /// The plain texts of the messages sent since `from`, each checked as Telegram would.
+    fn sent_since(&self, from: usize) -> Vec<String> {
+        self.calls_since(from)
+            .iter()
+            .filter(|(m, _)| m == "sendMessage" || m == "editMessageText")
+            .map(|(_, body)| checked(body["text"].as_str().expect("a text")))
+            .collect()
+    }
+}
+
+/// The text as the reader sees it, after checking it is valid MarkdownV2 within the limit.
+fn checked(text: &str) -> String {
+    assert_eq!(validate(text), Ok(()), "{text}");
+    assert!(utf16_len(text) <= MAX_MESSAGE, "{} units", utf16_len(text));
+    plain_text(text).unwrap()
+}
+
+fn message(update_id: i64, chat: i64, text: &str) -> Value {
+    let command_len = text.split_whitespace().next().filter(|w| w.starts_with('/')).map(|w| w.encode_utf16().count());
+    let mut m = json!({
+        "message_id": update_id,
+        "date": 1_779_604_437,
+        "chat": {"id": chat, "type": "private", "first_name": "Test"},
+        "from": {"id": chat, "is_bot": false, "first_name": "Test", "language_code": "en"},
+        "text": text,
+    });
+    if let Some(len) = command_len {
+        m["entities"] = json!([{"type": "bot_command", "offset": 0, "length": len}]);
+    }
+    json!({"update_id": update_id, "message": m})
+}
+
+fn callback(update_id: i64, chat: i64, message_id: i64, data: &str) -> Value {
+    json!({
+        "update_id": update_id,
+        "callback_query": {
+            "id": format!("cq-{update_id}"),
+            "from": {"id": chat, "is_bot": false, "first_name": "Test"},
+            "message": {
+                "message_id": message_id,
+                "date": 1_779_604_437,
+                "chat": {"id": chat, "type": "private"},
+                "text": "a page"
+            },
+            "chat_instance": "-5",
+            "data": data
+        }
+    })
+}
+
+/// A small export in the scraper actor's shape: the hostile titles, on jobs the rules scorer
+/// finds relevant and ranks high.
+fn hostile_export() -> Vec<u8> {
+    let jobs: Vec<Value> = HOSTILE
+        .iter()
+        .enumerate()
+        .map(|(i, title)| {
+            json!({
+                "id": format!("99000000000000000{i}"),
+                "url": format!("https://www.upwork.com/jobs/~0299000000000000000{i}"),
+                "title": title,
+                "description": "Build a RAG pipeline with an LLM agent in Python and FastAPI, pgvector search, \
+                                OpenAI API, structured outputs, deployed on AWS Lambda. <b>Clear</b> milestones.",
+                "budget": "$8,000.00",
+                "clientLocation": title,
+                "clientRating": 4.9,
+                "clientHireRatePercent": 80,
+                "clientTotalSpent": 150000,
+                "proposals": 3,
+                "paymentVerified": true,
+                "absoluteDate": chrono::Utc::now().to_rfc3339(),
+                "jobType": "Fixed",
+                "experienceLevel": "Expert",
+                "tags": ["Python", "LLM", "RAG", title]
+            })
+        })
+        .collect();
+    serde_json::to_vec(&jobs).unwrap()
+}
+
+async fn evaluate_all(pool: &Db, profile: &LoadedProfile, ids: &[String]) {
+    let evaluator = Evaluator {
+        db: pool.clone(),
+        scorer: Scorer::Rules(RulesScorer),
+        profile: profile.clone(),
+        alerter: None,
+        concurrency: 4,
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    for id in ids {
+        evaluator.evaluate(id, deadline).await.unwrap_or_else(|e| panic!("evaluate {id}: {e}"));
+    }
+}
+
+/// Both fixture exports stored and scored with the rules scorer under the default profile.
+async fn setup() -> Setup {
+    let db = TestDb::new().await;
+    let pool = db.migrated_pool().await;
+    let profile = LoadedProfile::default_profile();
+    for name in [fixtures::SCRAPER, fixtures::API_ACTOR] {
+        let ids = store_export(&pool, name, &fixtures::bytes(name)).await;
+        evaluate_all(&pool, &profile, &ids).await;
+    }
+    let fake = fake_telegram::start(TOKEN).await;
+    let bot = Bot {
+        db: pool.clone(),
+        telegram: fake.client(),
+        profile,
+        config: BotConfig { webhook_secret: SECRET.into(), allowed_chat_ids: vec![CHAT, -100_555] },
+    };
+    Setup { _db: db, pool, fake, bot, next_update: std::cell::Cell::new(1000) }
+}
+
+/// The ids of the best `n` relevant jobs, as `GET /rankings` orders them.
+async fn best_ids(s: &Setup, n: u32) -> Vec<String> {
+    let client = s.pool.get().await.unwrap();
+    let mut q = RankingQuery::new(s.bot.profile.version.clone());
+    q.limit = n;
+    rankings(&**client, &q).await.unwrap().items.into_iter().map(|i| i.job_id).collect()
+}
+
+/// Where each id appears in `text` (all must).
+fn positions(text: &str, ids: &[String]) -> Vec<usize> {
+    ids.iter().map(|id| text.find(&format!("/job {id}")).unwrap_or_else(|| panic!("{id} in {text}"))).collect()
+}
+
+#[tokio::test]
+async fn start_help_and_unknown_text_get_the_help() {
+    let s = setup().await;
+    for text in ["/start", "/help", "/help@upflow_test_bot", "hello there", "/unknown 1"] {
+        let before = s.fake.calls().len();
+        s.say(CHAT, text).await;
+        let calls = s.calls_since(before);
+        assert_eq!(calls.len(), 1, "{text}: {calls:?}");
+        assert_eq!(calls[0].0, "sendMessage");
+        assert_eq!(calls[0].1["chat_id"], json!(CHAT.to_string()));
+        assert_eq!(calls[0].1["parse_mode"], "MarkdownV2");
+        let plain = checked(calls[0].1["text"].as_str().unwrap());
+        assert!(plain.contains("/top [n] [min_score]") && plain.contains("/job <id>"), "{plain}");
+    }
+    assert!(s.bot.secret_ok(Some(SECRET)) && !s.bot.secret_ok(Some("wrong")) && !s.bot.secret_ok(None));
+}
+
+#[tokio::test]
+async fn top_pages_follow_the_ranking_and_buttons_edit_the_message() {
+    let s = setup().await;
+    let best = best_ids(&s, 10).await;
+    assert_eq!(best.len(), 10, "the fixtures give at least two pages");
+
+    s.say(CHAT, "/top").await;
+    let calls = s.fake.calls();
+    assert_eq!(calls.len(), 1);
+    let (method, body) = &calls[0];
+    assert_eq!(method, "sendMessage");
+    let first = checked(body["text"].as_str().unwrap());
+    assert!(first.starts_with("🏆 Top jobs 1–5\n\n1. "), "{first}");
+    let at = positions(&first, &best[..5]);
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "best first: {at:?}");
+    assert!(!first.contains(&format!("/job {}", best[5])));
+    assert_eq!(body["reply_markup"], json!({"inline_keyboard": [[{"text": "Next ▶", "callback_data": "top:5:5:"}]]}));
+    assert!(body["text"].as_str().unwrap().contains("](https://www.upwork.com/jobs/"), "titles link to Upwork");
+    let message_id = 1; // the fake numbers messages from 1
+
+    let before = s.fake.calls().len();
+    s.press(CHAT, message_id, "top:5:5:").await.unwrap();
+    let calls = s.calls_since(before);
+    let methods: Vec<&str> = calls.iter().map(|(m, _)| m.as_str()).collect();
+    assert_eq!(methods, ["answerCallbackQuery", "editMessageText"]);
+    assert_eq!(calls[0].1["callback_query_id"], json!(format!("cq-{}", s.next_update.get() - 1)));
+    assert_eq!((calls[1].1["chat_id"].clone(), calls[1].1["message_id"].clone()), (json!(CHAT.to_string()), json!(1)));
+    let second = checked(calls[1].1["text"].as_str().unwrap());
+    assert_ne!(second, first);
+    assert!(second.starts_with("🏆 Top jobs 6–10\n\n6. "), "{second}");
+    positions(&second, &best[5..10]);
+    let buttons = calls[1].1["reply_markup"]["inline_keyboard"][0].as_array().unwrap().clone();
+    assert_eq!(buttons[0], json!({"text": "◀ Prev", "callback_data": "top:0:5:"}));
+
+    // Back to the first page: the same text as first sent.
+    let before = s.fake.calls().len();
+    s.press(CHAT, message_id, "top:0:5:").await.unwrap();
+    assert_eq!(s.sent_since(before), vec![first]);
+
+    // /top with a count and a minimum score.
+    let before = s.fake.calls().len();
+    s.say(CHAT, "/top@upflow_test_bot 3 40").await;
+    let calls = s.calls_since(before);
+    let page = checked(calls[0].1["text"].as_str().unwrap());
+    assert!(page.starts_with("🏆 Top jobs 1–3 · score ≥ 40\n\n"), "{page}");
+    positions(&page, &best[..3]);
+    assert_eq!(calls[0].1["reply_markup"]["inline_keyboard"][0][0]["callback_data"], "top:3:3:40");
+    s.say(CHAT, "/top 5 100").await;
+    let last = s.fake.sent_texts().pop().unwrap();
+    assert_eq!(checked(&last), "No jobs scored 100 or more yet.");
+}
+
+#[tokio::test]
+async fn message_is_not_modified_is_no_error_and_odd_buttons_are_still_answered() {
+    let s = setup().await;
+    s.say(CHAT, "/top").await;
+    let before = s.fake.calls().len();
+    // The page the message already shows: Telegram refuses the edit as "not modified".
+    s.press(CHAT, 1, "top:0:5:").await.expect("not modified is success");
+    let calls = s.calls_since(before);
+    assert_eq!(calls.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>(), ["answerCallbackQuery", "editMessageText"]);
+    assert_eq!(s.sent_since(before).len(), 1, "the edit was tried");
+
+    // A button the bot does not know: answered with a notice, nothing edited.
+    let before = s.fake.calls().len();
+    s.press(CHAT, 1, "something:else").await.unwrap();
+    let calls = s.calls_since(before);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].0, "answerCallbackQuery");
+    assert!(calls[0].1["text"].as_str().unwrap().contains("/top"));
+}
+
+#[tokio::test]
+async fn a_repeated_update_is_ignored() {
+    let s = setup().await;
+    let update = s.say(CHAT, "/stats").await;
+    assert_eq!(s.fake.calls().len(), 1);
+    s.bot.handle_update(&update).await.unwrap();
+    s.bot.handle_update(&update).await.unwrap();
+    assert_eq!(s.fake.calls().len(), 1, "no second reply");
+    let press = callback(77, CHAT, 1, "top:0:5:");
+    s.bot.handle_update(&press).await.unwrap();
+    let after_first = s.fake.calls().len();
+    s.bot.handle_update(&press).await.unwrap();
+    assert_eq!(s.fake.calls().len(), after_first);
+}
+
+#[tokio::test]
+async fn a_foreign_chat_gets_one_refusal_and_no_data() {
+    let s = setup().await;
+    let titles: Vec<String> = {
+        let client = s.pool.get().await.unwrap();
+        client.query_typed("SELECT title FROM jobs", &[]).await.unwrap().iter().map(|r| r.get(0)).collect()
+    };
+    for text in ["/top", "/job 2058436318428575090", "/stats", "/new", "hello"] {
+        let before = s.fake.calls().len();
+        s.say(FOREIGN, text).await;
+        let calls = s.calls_since(before);
+        assert_eq!(calls.len(), 1, "{text}: exactly one call: {calls:?}");
+        assert_eq!(calls[0].0, "sendMessage");
+        assert_eq!(calls[0].1["chat_id"], json!(FOREIGN.to_string()));
+        assert!(calls[0].1.get("reply_markup").is_none());
+        let plain = checked(calls[0].1["text"].as_str().unwrap());
+        assert!(plain.contains("private") && plain.len() < 120, "{plain}");
+        assert!(!plain.contains("2058436318428575090") && !plain.contains("/100"));
+        assert!(titles.iter().all(|t| !plain.contains(t.as_str())));
+    }
+    // A button pressed in a foreign chat: only the acknowledgement, with the refusal.
+    let before = s.fake.calls().len();
+    s.press(FOREIGN, 1, "top:5:5:").await.unwrap();
+    let calls = s.calls_since(before);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].0, "answerCallbackQuery");
+    assert!(calls[0].1["text"].as_str().unwrap().contains("private"));
+    let chats: i64 =
+        s.pool.get().await.unwrap().query_typed("SELECT count(*) FROM telegram_chats", &[]).await.unwrap()[0].get(0);
+    assert_eq!(chats, 0, "a foreign /new leaves no state");
+}
+
+#[tokio::test]
+async fn job_reports_known_and_unknown_ids() {
+    let s = setup().await;
+    let best = best_ids(&s, 1).await.remove(0);
+    let before = s.fake.calls().len();
+    s.say(CHAT, &format!("/job {best}")).await;
+    let texts = s.sent_since(before);
+    assert!(!texts.is_empty());
+    let report = texts.join("\n\n");
+    for part in [
+        "Score ",
+        "Scores\n• Budget ",
+        "• Client ",
+        "• Clarity ",
+        "• Technical fit ",
+        "• Competition ",
+        "Suggested bid: ",
+        "Open on Upwork",
+        &format!("Job id: {best}"),
+    ] {
+        assert!(report.contains(part), "{part:?} in\n{report}");
+    }
+    let title: String = s
+        .pool
+        .get()
+        .await
+        .unwrap()
+        .query_typed("SELECT title FROM jobs WHERE job_id = $1", &[(&best, tokio_postgres::types::Type::TEXT)])
+        .await
+        .unwrap()[0]
+        .get(0);
+    assert!(report.contains(title.split_whitespace().next().unwrap()), "{report}");
+
+    // A skipped job says why.
+    let skipped: String = s
+        .pool
+        .get()
+        .await
+        .unwrap()
+        .query_typed("SELECT job_id FROM evaluations WHERE status = 'skipped' LIMIT 1", &[])
+        .await
+        .unwrap()[0]
+        .get(0);
+    let before = s.fake.calls().len();
+    s.say(CHAT, &format!("/job {skipped}")).await;
+    assert!(s.sent_since(before)[0].contains("Skipped by a filter: "), "skipped job");
+
+    let before = s.fake.calls().len();
+    s.say(CHAT, "/job 123_no*such(job)").await;
+    assert_eq!(s.sent_since(before), vec!["No job with id 123_no*such(job).".to_string()]);
+}
+
+#[tokio::test]
+async fn stats_count_what_is_stored() {
+    let s = setup().await;
+    let before = s.fake.calls().len();
+    s.say(CHAT, "/stats").await;
+    let stats = s.sent_since(before).join("\n\n");
+    let jobs: i64 = s.pool.get().await.unwrap().query_typed("SELECT count(*) FROM jobs", &[]).await.unwrap()[0].get(0);
+    for part in [
+        format!("Jobs stored: {jobs}"),
+        format!("Evaluated: {jobs} · pending 0"),
+        "Skipped by filters: ".into(),
+        "• rules: ".into(),
+        "Recent imports".into(),
+        format!("profile {}", s.bot.profile.version),
+    ] {
+        assert!(stats.contains(&part), "{part:?} in\n{stats}");
+    }
+}
+
+#[tokio::test]
+async fn new_shows_what_was_scored_since_the_last_new() {
+    let s = setup().await;
+    let before = s.fake.calls().len();
+    s.say(CHAT, "/new").await;
+    let first = s.sent_since(before).join("\n\n");
+    let relevant: i64 = s
+        .pool
+        .get()
+        .await
+        .unwrap()
+        .query_typed("SELECT count(*) FROM evaluations WHERE status = 'scored' AND relevant", &[])
+        .await
+        .unwrap()[0]
+        .get(0);
+    assert!(first.starts_with(&format!("🆕 {relevant} new jobs in the last 24 hours")), "{first}");
+    positions(&first, &best_ids(&s, 5).await);
+
+    let before = s.fake.calls().len();
+    s.say(CHAT, "/new").await;
+    let second = s.sent_since(before);
+    assert_eq!(second.len(), 1);
+    assert!(second[0].starts_with("Nothing new since your last /new ("), "{}", second[0]);
+
+    // Another chat has its own mark.
+    let before = s.fake.calls().len();
+    s.say(-100_555, "/new@upflow_test_bot").await;
+    assert!(s.sent_since(before)[0].starts_with("🆕 "));
+
+    // A job scored now is the one new job.
+    let ids = store_export(&s.pool, "hostile.json", &hostile_export()).await;
+    evaluate_all(&s.pool, &s.bot.profile, &ids[..1]).await;
+    let before = s.fake.calls().len();
+    s.say(CHAT, "/new").await;
+    let third = s.sent_since(before).join("\n\n");
+    assert!(third.starts_with("🆕 1 new job since your last /new"), "{third}");
+    assert!(third.contains(HOSTILE[0]) && third.contains(&format!("/job {}", ids[0])), "{third}");
+}
+
+#[tokio::test]
+async fn hostile_titles_are_stored_and_rendered_validly() {
+    let s = setup().await;
+    let ids = store_export(&s.pool, "hostile.json", &hostile_export()).await;
+    assert_eq!(ids.len(), 2);
+    evaluate_all(&s.pool, &s.bot.profile, &ids).await;
+    let stored: Vec<String> = {
+        let client = s.pool.get().await.unwrap();
+        let rows = client
+            .query_typed(
+                "SELECT title FROM jobs WHERE job_id = ANY($1) ORDER BY job_id",
+                &[(&ids, tokio_postgres::types::Type::TEXT_ARRAY)],
+            )
+            .await
+            .unwrap();
+        rows.iter().map(|r| r.get(0)).collect()
+    };
+    assert_eq!(stored, HOSTILE);
+    let top = best_ids(&s, 20).await;
+    assert!(ids.iter().all(|id| top.contains(id)), "the hostile jobs rank: {top:?}");
+
+    let before = s.fake.calls().len();
+    s.say(CHAT, "/top 20").await;
+    for id in &ids {
+        s.say(CHAT, &format!("/job {id}")).await;
+    }
+    s.say(CHAT, "/new").await;
+    s.press(CHAT, 1, "top:0:20:").await.unwrap();
+    let calls = s.calls_since(before);
+    let texts = s.sent_since(before);
+    assert!(texts.len() >= 5, "{calls:?}");
+    let all = texts.join("\n");
+    for title in HOSTILE {
+        assert!(all.matches(title).count() >= 3, "{title} shown in /top, /job and /new:\n{all}");
+    }
+    let raw: String = calls.iter().filter_map(|(_, b)| b["text"].as_str()).collect();
+    assert!(raw.contains("\\*\\_\\[\\]\\(\\)\\~\\>\\#\\+\\-\\=\\|\\{\\}\\.\\!"), "escaped as sent");
+}
+
+#[tokio::test]
+async fn telegrams_429_is_waited_out() {
+    let s = setup().await;
+    s.fake.fail_next_with_429(1, 1);
+    let started = Instant::now();
+    s.say(CHAT, "/help").await;
+    assert!(started.elapsed() >= Duration::from_secs(1), "retry_after honoured");
+    let sends = s.fake.calls().iter().filter(|(m, _)| m == "sendMessage").count();
+    assert_eq!(sends, 2, "refused once, then sent");
+    assert_eq!(s.fake.sent_texts().len(), 1);
+
+    // A wait past the deadline is not slept: the update fails (and the webhook logs it).
+    s.fake.fail_next_with_429(1, 30);
+    let started = Instant::now();
+    let e = s.bot.handle_update(&message(s.id(), CHAT, "/help")).await.unwrap_err();
+    assert!(matches!(e, BotError::Telegram(_)), "{e}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn groups_only_get_answers_to_commands_and_odd_updates_are_ignored() {
+    let s = setup().await;
+    let mut update = message(s.id(), -100_555, "just chatting");
+    update["message"]["chat"]["type"] = json!("supergroup");
+    s.bot.handle_update(&update).await.unwrap();
+    let edited =
+        json!({"update_id": s.id(), "edited_message": {"message_id": 1, "chat": {"id": CHAT, "type": "private"}}});
+    s.bot.handle_update(&edited).await.unwrap();
+    let sticker = json!({"update_id": s.id(), "message": {"message_id": 2, "chat": {"id": CHAT, "type": "private"}, "sticker": {}}});
+    s.bot.handle_update(&sticker).await.unwrap();
+    assert!(s.fake.calls().is_empty());
+    assert!(matches!(s.bot.handle_update(&json!([1, 2])).await, Err(BotError::BadUpdate(_))));
+}
