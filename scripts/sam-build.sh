@@ -94,4 +94,4 @@ fi
 log "sam build (cargo target dir: $CARGO_TARGET_DIR)"
 start=$SECONDS
 sam build "$@"
-log "built in $((SECONDS - start)) s: .aws-sam/build (next: sam deploy)"
+log "built in $((SECONDS - start)) s (next: sam deploy)"
