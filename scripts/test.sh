@@ -39,6 +39,7 @@ cargo clippy --version >/dev/null 2>&1 ||
 step "services (PostgreSQL, moto, pgbouncer)"
 services_env="$(scripts/services.sh)" || die "scripts/services.sh failed"
 eval "$services_env"
+UPFLOW_CHROMIUM="$(scripts/browser.sh)" || die "scripts/browser.sh failed"; export UPFLOW_CHROMIUM UPFLOW_CHROMEDRIVER=/usr/bin/chromedriver
 
 step "cargo fmt --all -- --check"
 cargo fmt --all -- --check

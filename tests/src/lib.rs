@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod aws;
+pub mod browser;
 pub mod db;
 pub mod fake_cerebras;
 pub mod fake_telegram;
