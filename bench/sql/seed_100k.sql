@@ -31,7 +31,7 @@ SELECT '8' || lpad(g::text, 18, '0'),
 FROM generate_series(1, 100000) AS g;
 
 INSERT INTO evaluations (job_id, profile_version, content_hash, status, scorer, relevant, total, priority,
-                         assessment, prompt_tokens, completion_tokens, latency_ms, cost_usd)
+                         assessment, prompt_tokens, completion_tokens, latency_ms, cost_usd, posted_at)
 SELECT j.job_id, :'version', j.content_hash, 'scored', 'rules', (g % 10) <> 0, t.total,
        CASE WHEN t.total >= 80 THEN 'High' WHEN t.total >= 50 THEN 'Medium' ELSE 'Low' END,
        jsonb_build_object(
@@ -49,8 +49,8 @@ SELECT j.job_id, :'version', j.content_hash, 'scored', 'rules', (g % 10) <> 0, t
          'red_flags', jsonb_build_array(),
          'summary', 'RAG systems: a production pipeline with FastAPI and pgvector.',
          'suggested_bid', jsonb_build_object('amount', 4000, 'rate_type', 'fixed', 'rationale', 'At the client''s budget.')),
-       0, 0, 1, 0
-FROM (SELECT job_id, content_hash, substr(job_id, 2)::int AS g FROM jobs WHERE job_id LIKE '8%') j
+       0, 0, 1, 0, j.posted_at
+FROM (SELECT job_id, content_hash, posted_at, substr(job_id, 2)::int AS g FROM jobs WHERE job_id LIKE '8%') j
 CROSS JOIN LATERAL (SELECT round(((j.g * 7919) % 1001) / 10.0, 1)::float8 AS total) t;
 COMMIT;
 ANALYZE jobs;

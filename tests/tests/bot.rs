@@ -1,6 +1,7 @@
 //! The Telegram bot end to end: Telegram update JSON handled by `Bot::handle_update` against a
-//! real Postgres seeded with evaluated fixture jobs (rules scorer) and the fake Bot API server,
-//! which checks every text as Telegram parses MarkdownV2 and refuses texts over 4096 units.
+//! real Postgres (read through pgbouncer in transaction mode) seeded with evaluated fixture jobs
+//! (rules scorer), and the fake Bot API server, which checks every text as Telegram parses
+//! MarkdownV2 and refuses texts over 4096 units.
 
 use std::time::{Duration, Instant};
 
@@ -163,8 +164,9 @@ async fn setup() -> Setup {
         evaluate_all(&pool, &profile, &ids).await;
     }
     let fake = fake_telegram::start(TOKEN).await;
+    // The bot reads through pgbouncer in transaction mode, as behind Supabase's pooler.
     let bot = Bot {
-        db: pool.clone(),
+        db: upflow::store::connect(&db.pgbouncer_url(), None).unwrap(),
         telegram: fake.client(),
         profile,
         config: BotConfig { webhook_secret: SECRET.into(), allowed_chat_ids: vec![CHAT, -100_555] },
@@ -287,6 +289,26 @@ async fn a_repeated_update_is_ignored() {
     let after_first = s.fake.calls().len();
     s.bot.handle_update(&press).await.unwrap();
     assert_eq!(s.fake.calls().len(), after_first);
+
+    // Now and then (an update id divisible by 100), ids older than a week are forgotten.
+    let client = s.pool.get().await.unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO telegram_updates VALUES (5, now() - interval '8 days'), (6, now() - interval '6 days')",
+        )
+        .await
+        .unwrap();
+    drop(client);
+    s.bot.handle_update(&message(2000, CHAT, "/help")).await.unwrap();
+    let client = s.pool.get().await.unwrap();
+    let kept: Vec<i64> = client
+        .query_typed("SELECT update_id FROM telegram_updates WHERE update_id < 10 ORDER BY 1", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(kept, vec![6]);
 }
 
 #[tokio::test]

@@ -57,7 +57,6 @@ pub fn run(args: &Args) -> ExitCode {
 
 async fn local_run(args: &Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let run_started = chrono::Utc::now();
     let aws = upflow::aws::sdk_config().await;
     let s3 = upflow::aws::s3_client(&aws);
     let sqs = upflow::aws::sqs_client(&aws);
@@ -162,10 +161,7 @@ async fn local_run(args: &Args) -> anyhow::Result<ExitCode> {
 
     let dlq_depth = depth(&sqs, &dlq_url).await?;
     let client = evaluator.db.get().await.context("connect to Postgres")?;
-    let alerts: i64 = client
-        .query_one("SELECT count(*) FROM alerts WHERE status = 'sent' AND sent_at >= $1", &[&run_started])
-        .await?
-        .get(0);
+    let alerts = tally.alerted.load(Ordering::Relaxed);
     let mut query = upflow::read::RankingQuery::new(&evaluator.profile.version);
     query.limit = 10;
     let top = upflow::read::rankings(&**client, &query).await?;
@@ -206,6 +202,7 @@ struct Tally {
     skipped: AtomicU64,
     already: AtomicU64,
     failed: AtomicU64,
+    alerted: AtomicU64,
 }
 
 /// One "evaluator instance": receive a batch, run the handler, delete what succeeded; stop when
@@ -251,14 +248,17 @@ async fn poll(
             .collect();
         let event: aws_lambda_events::event::sqs::SqsEvent =
             serde_json::from_value(serde_json::json!({ "Records": records }))?;
-        let before = counts(evaluator).await?;
         let deadline = tokio::time::Instant::now() + timeout.saturating_sub(evaluator::SAFETY_MARGIN);
-        let response = evaluator::handle(event, deadline, evaluator).await;
-        let after = counts(evaluator).await?;
+        let (response, report) = evaluator::handle_with_report(event, deadline, evaluator).await;
         let failed: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
         tally.failed.fetch_add(failed.len() as u64, Ordering::Relaxed);
-        tally.scored.fetch_add(after.0.saturating_sub(before.0), Ordering::Relaxed);
-        tally.skipped.fetch_add(after.1.saturating_sub(before.1), Ordering::Relaxed);
+        tally.scored.fetch_add(u64::from(report.scored), Ordering::Relaxed);
+        tally.skipped.fetch_add(u64::from(report.skipped), Ordering::Relaxed);
+        tally.already.fetch_add(u64::from(report.already), Ordering::Relaxed);
+        tally.alerted.fetch_add(u64::from(report.alerted), Ordering::Relaxed);
+        if let Some(fatal) = &report.fatal {
+            anyhow::bail!("the evaluator stopped: {fatal}");
+        }
         let done: Vec<DeleteMessageBatchRequestEntry> = messages
             .iter()
             .filter(|m| !failed.contains(&m.message_id.as_deref().unwrap_or_default()))
@@ -271,26 +271,10 @@ async fn poll(
                     .ok()
             })
             .collect();
-        let succeeded = done.len() as u64;
-        let new = (after.0 + after.1).saturating_sub(before.0 + before.1);
-        tally.already.fetch_add(succeeded.saturating_sub(new), Ordering::Relaxed);
         if !done.is_empty() {
             sqs.delete_message_batch().queue_url(url).set_entries(Some(done)).send().await?;
         }
     }
-}
-
-/// Scored and skipped evaluations under the evaluator's profile.
-async fn counts(evaluator: &Evaluator) -> anyhow::Result<(u64, u64)> {
-    let client = evaluator.db.get().await.context("connect to Postgres")?;
-    let row = client
-        .query_one(
-            "SELECT count(*) FILTER (WHERE status = 'scored'), count(*) FILTER (WHERE status = 'skipped')
-             FROM evaluations WHERE profile_version = $1",
-            &[&evaluator.profile.version],
-        )
-        .await?;
-    Ok((row.get::<_, i64>(0) as u64, row.get::<_, i64>(1) as u64))
 }
 
 async fn create_queue(
@@ -298,18 +282,23 @@ async fn create_queue(
     name: &str,
     attributes: HashMap<QueueAttributeName, String>,
 ) -> anyhow::Result<String> {
-    let out = sqs.create_queue().queue_name(name).set_attributes(Some(attributes)).send().await;
+    let out = sqs.create_queue().queue_name(name).set_attributes(Some(attributes.clone())).send().await;
     match out {
         Ok(o) => o.queue_url.context("CreateQueue returned no URL"),
         Err(e) => {
-            // Created earlier with other attributes: use it as it is.
+            // Created earlier with other attributes: bring them up to date.
             let url = sqs
                 .get_queue_url()
                 .queue_name(name)
                 .send()
                 .await
-                .map_err(|_| anyhow::anyhow!("create queue {name}: {e}"))?;
-            url.queue_url.context("GetQueueUrl returned no URL")
+                .map_err(|_| anyhow::anyhow!("create queue {name}: {e}"))?
+                .queue_url
+                .context("GetQueueUrl returned no URL")?;
+            if !attributes.is_empty() {
+                sqs.set_queue_attributes().queue_url(&url).set_attributes(Some(attributes)).send().await?;
+            }
+            Ok(url)
         }
     }
 }

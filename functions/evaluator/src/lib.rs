@@ -20,6 +20,15 @@ pub fn work_deadline(lambda_deadline_ms: u64) -> Instant {
 
 /// Handles one SQS batch.
 pub async fn handle(event: SqsEvent, deadline: Instant, evaluator: &Evaluator) -> SqsBatchResponse {
+    handle_with_report(event, deadline, evaluator).await.0
+}
+
+/// Handles one SQS batch and also returns what it did (for local runs that report progress).
+pub async fn handle_with_report(
+    event: SqsEvent,
+    deadline: Instant,
+    evaluator: &Evaluator,
+) -> (SqsBatchResponse, upflow::evaluate::BatchReport) {
     let mut unnamed = 0;
     let messages: Vec<Message> = event
         .records
@@ -52,12 +61,13 @@ pub async fn handle(event: SqsEvent, deadline: Instant, evaluator: &Evaluator) -
     let mut response = SqsBatchResponse::default();
     response.batch_item_failures = report
         .failed
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|id| {
             let mut f = BatchItemFailure::default();
             f.item_identifier = id;
             f
         })
         .collect();
-    response
+    (response, report)
 }

@@ -83,7 +83,7 @@ pub struct RankingPage {
 }
 
 const SELECT: &str = "SELECT j.job_id, j.title, j.url, j.job_type, j.fixed_budget, j.hourly_min, j.hourly_max,
-        j.currency, j.posted_at, j.proposals_min, j.proposals_max, j.client_country,
+        j.currency, e.posted_at, j.proposals_min, j.proposals_max, j.client_country,
         j.client_payment_verified, j.client_rating, j.client_total_spent, j.client_hire_rate, j.skills,
         e.total, e.priority, e.relevant, e.scorer, e.model, e.assessment, e.updated_at
     FROM evaluations e JOIN jobs j ON j.job_id = e.job_id";
@@ -109,7 +109,7 @@ pub async fn rankings(client: &impl GenericClient, query: &RankingQuery) -> anyh
         push(&mut sql, " AND e.priority = ?", Box::new(p.as_str().to_string()), Type::TEXT);
     }
     if let Some(since) = query.since {
-        push(&mut sql, " AND j.posted_at > ?", Box::new(since), Type::TIMESTAMPTZ);
+        push(&mut sql, " AND e.posted_at > ?", Box::new(since), Type::TIMESTAMPTZ);
     }
     if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
@@ -123,11 +123,11 @@ pub async fn rankings(client: &impl GenericClient, query: &RankingQuery) -> anyh
         let p = params.len();
         params.push((Box::new(c.job_id.clone()), Type::TEXT));
         let id = params.len();
-        sql.push_str(&format!(" AND (e.total, coalesce(j.posted_at, 'epoch'), e.job_id) < (${t}, ${p}, ${id})"));
+        sql.push_str(&format!(" AND (e.total, coalesce(e.posted_at, 'epoch'), e.job_id) < (${t}, ${p}, ${id})"));
     }
     params.push((Box::new(limit + 1), Type::INT8));
     sql.push_str(&format!(
-        " ORDER BY e.total DESC, coalesce(j.posted_at, 'epoch') DESC, e.job_id DESC LIMIT ${}",
+        " ORDER BY e.total DESC, coalesce(e.posted_at, 'epoch') DESC, e.job_id DESC LIMIT ${}",
         params.len()
     ));
     let refs: Vec<(&(dyn ToSql + Sync), Type)> =

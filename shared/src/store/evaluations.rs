@@ -67,15 +67,17 @@ pub async fn store(client: &impl GenericClient, e: &NewEvaluation<'_>) -> anyhow
     let rows = client
         .query_typed(
             "INSERT INTO evaluations (job_id, profile_version, content_hash, status, skip_reason, scorer, model,
-                 relevant, total, priority, assessment, prompt_tokens, completion_tokens, latency_ms, cost_usd)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                 relevant, total, priority, assessment, prompt_tokens, completion_tokens, latency_ms, cost_usd,
+                 posted_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                     (SELECT posted_at FROM jobs WHERE job_id = $1))
              ON CONFLICT (job_id, profile_version) DO UPDATE SET
                  content_hash = EXCLUDED.content_hash, status = EXCLUDED.status,
                  skip_reason = EXCLUDED.skip_reason, scorer = EXCLUDED.scorer, model = EXCLUDED.model,
                  relevant = EXCLUDED.relevant, total = EXCLUDED.total, priority = EXCLUDED.priority,
                  assessment = EXCLUDED.assessment, prompt_tokens = EXCLUDED.prompt_tokens,
                  completion_tokens = EXCLUDED.completion_tokens, latency_ms = EXCLUDED.latency_ms,
-                 cost_usd = EXCLUDED.cost_usd, updated_at = now()
+                 cost_usd = EXCLUDED.cost_usd, posted_at = EXCLUDED.posted_at, updated_at = now()
              WHERE evaluations.content_hash IS DISTINCT FROM EXCLUDED.content_hash
              RETURNING id",
             &[

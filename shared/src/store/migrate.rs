@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (1, "ingest", include_str!("../../migrations/0001_ingest.sql")),
     (2, "evaluations", include_str!("../../migrations/0002_evaluations.sql")),
     (3, "telegram", include_str!("../../migrations/0003_telegram.sql")),
+    (4, "ranking_order", include_str!("../../migrations/0004_ranking_order.sql")),
 ];
 
 /// The advisory lock key that serialises migrations ("upflow" in ASCII).
