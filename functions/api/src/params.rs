@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use upflow::profile::Priority;
+use upflow::profile::{LoadedProfile, Priority};
 use upflow::read::rankings::MAX_LIMIT;
 use upflow::read::{Cursor, RankingQuery};
 
@@ -15,9 +15,10 @@ fn bad(parameter: &'static str, message: impl Into<String>) -> ApiError {
 
 /// Builds the rankings query from the request's parameters. Empty values count as absent (a
 /// plain HTML form sends them).
-pub fn ranking_query(params: &HashMap<String, String>, profile_version: &str) -> Result<RankingQuery, ApiError> {
+pub fn ranking_query(params: &HashMap<String, String>, profile: &LoadedProfile) -> Result<RankingQuery, ApiError> {
     let get = |name: &str| params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let mut query = RankingQuery::new(profile_version);
+    let mut query = RankingQuery::new(&profile.version);
+    query.thresholds = Some(profile.profile.priority);
     if let Some(v) = get("limit") {
         let limit: u32 = v.parse().map_err(|_| bad("limit", format!("{v:?} is not a whole number")))?;
         if !(1..=MAX_LIMIT).contains(&limit) {
@@ -75,7 +76,10 @@ mod tests {
     use super::*;
 
     fn q(pairs: &[(&str, &str)]) -> Result<RankingQuery, ApiError> {
-        ranking_query(&pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), "v1")
+        ranking_query(
+            &pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            &LoadedProfile::default_profile(),
+        )
     }
 
     fn parameter(e: ApiError) -> &'static str {

@@ -7,7 +7,7 @@ use tokio_postgres::GenericClient;
 
 use super::cursor::Cursor;
 use crate::evaluation::Assessment;
-use crate::profile::Priority;
+use crate::profile::{Priority, PriorityThresholds};
 
 /// The most items a page may hold.
 pub const MAX_LIMIT: u32 = 200;
@@ -20,6 +20,9 @@ pub struct RankingQuery {
     pub cursor: Option<Cursor>,
     pub min_score: Option<f64>,
     pub priority: Option<Priority>,
+    /// The profile's thresholds: a priority filter then becomes a range of totals, which the
+    /// ranking index answers directly (priority is a function of the total).
+    pub thresholds: Option<PriorityThresholds>,
     /// Posted after.
     pub since: Option<DateTime<Utc>>,
     /// Text in the title or description (case-insensitive).
@@ -36,6 +39,7 @@ impl RankingQuery {
             cursor: None,
             min_score: None,
             priority: None,
+            thresholds: None,
             since: None,
             q: None,
             relevant: Some(true),
@@ -107,13 +111,27 @@ pub async fn rankings(client: &impl GenericClient, query: &RankingQuery) -> anyh
     }
     if let Some(p) = query.priority {
         push(&mut sql, " AND e.priority = ?", Box::new(p.as_str().to_string()), Type::TEXT);
+        if let Some(t) = query.thresholds {
+            let (low, high) = match p {
+                Priority::High => (Some(t.high), None),
+                Priority::Medium => (Some(t.medium), Some(t.high)),
+                Priority::Low => (None, Some(t.medium)),
+            };
+            if let Some(low) = low {
+                push(&mut sql, " AND e.total >= ?", Box::new(low), Type::FLOAT8);
+            }
+            if let Some(high) = high {
+                push(&mut sql, " AND e.total < ?", Box::new(high), Type::FLOAT8);
+            }
+        }
     }
     if let Some(since) = query.since {
         push(&mut sql, " AND e.posted_at > ?", Box::new(since), Type::TIMESTAMPTZ);
     }
     if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        // Both ILIKEs take the same parameter.
+        // Both ILIKEs take the same parameter. The planner picks between walking the ranking
+        // and testing each job (cheap when many match) and the trigram indexes (when few do).
         push(&mut sql, " AND (j.title ILIKE ? OR j.description ILIKE ?)", Box::new(pattern), Type::TEXT);
     }
     if let Some(c) = &query.cursor {

@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (2, "evaluations", include_str!("../../migrations/0002_evaluations.sql")),
     (3, "telegram", include_str!("../../migrations/0003_telegram.sql")),
     (4, "ranking_order", include_str!("../../migrations/0004_ranking_order.sql")),
+    (5, "text_search", include_str!("../../migrations/0005_text_search.sql")),
 ];
 
 /// The advisory lock key that serialises migrations ("upflow" in ASCII).

@@ -44,7 +44,7 @@ pub async fn rankings(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let query = ranking_query(&params, &state.profile.version)?;
+    let query = ranking_query(&params, &state.profile)?;
     let client = client(&state).await?;
     let page = upflow::read::rankings(&**client, &query).await?;
     Ok(Json(json!({

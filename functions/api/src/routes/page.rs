@@ -29,7 +29,7 @@ pub async fn page(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let query = ranking_query(&params, &state.profile.version).map_err(PageError)?;
+    let query = ranking_query(&params, &state.profile).map_err(PageError)?;
     let client = client(&state).await.map_err(PageError)?;
     let page = upflow::read::rankings(&**client, &query).await.map_err(|e| PageError(e.into()))?;
     let filters = PageFilters {

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The api under load: 100,000 evaluated jobs in Postgres, the api server (release build) on
+# loopback, wrk against GET /rankings?limit=20 and filtered queries. Figures in bench/README.md.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export UPFLOW_CACHE="${UPFLOW_CACHE:-$HOME/.cache/upflow}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$UPFLOW_CACHE/target}"
+eval "$(scripts/services.sh)"
+command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
+cargo build --release --quiet -p api -p upflow-cli
+db=upflow_bench_api
+export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$db"
+psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+"$CARGO_TARGET_DIR/release/upflow" migrate
+version="$(cd /tmp && "$CARGO_TARGET_DIR/release/upflow" score /dev/null 2>&1 | sed -n 's/.*(version \([0-9a-f]*\)).*/\1/p' | head -1)"
+psql -h 127.0.0.1 -U postgres -d "$db" -q -v version="$version" -f bench/sql/seed_100k.sql
+PORT=3100 "$CARGO_TARGET_DIR/release/api" >/tmp/upflow-api-bench.log 2>&1 &
+server=$!
+trap 'kill $server' EXIT
+sleep 2
+for query in "limit=20" "limit=20&min_score=50&priority=Medium" "limit=20&q=Voice"; do
+    for c in 8 16; do
+        echo "== /rankings?$query, $c connections"
+        wrk -t2 -c"$c" -d15s --latency "http://127.0.0.1:3100/rankings?$query" | grep -E "50%|99%|Requests/sec"
+    done
+done
+echo "== / (the page), 8 connections"
+wrk -t2 -c8 -d15s --latency "http://127.0.0.1:3100/" | grep -E "50%|99%|Requests/sec"
