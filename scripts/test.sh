@@ -41,6 +41,9 @@ services_env="$(scripts/services.sh)" || die "scripts/services.sh failed"
 eval "$services_env"
 UPFLOW_CHROMIUM="$(scripts/browser.sh)" || die "scripts/browser.sh failed"; export UPFLOW_CHROMIUM UPFLOW_CHROMEDRIVER=/usr/bin/chromedriver
 
+step "template: sam validate --lint and cfn-lint"
+scripts/lint-template.sh
+
 step "cargo fmt --all -- --check"
 cargo fmt --all -- --check
 
