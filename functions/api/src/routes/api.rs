@@ -69,9 +69,22 @@ pub async fn job(State(state): State<AppState>, Path(id): Path<String>) -> Resul
 pub async fn stats(State(state): State<AppState>) -> Result<Response, ApiError> {
     let client = client(&state).await?;
     let stats = upflow::read::stats(&**client, &state.profile.version, 10).await?;
+    // What the evaluator last scored with is what is in use; the api's own configuration is the
+    // fallback (it does not hold the Cerebras key in AWS).
+    let latest = client
+        .query_opt(
+            "SELECT scorer, model FROM evaluations WHERE scorer <> 'filter' ORDER BY updated_at DESC LIMIT 1",
+            &[],
+        )
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let scorer_in_use = match latest {
+        Some(row) => crate::state::ScorerInUse { scorer: row.get(0), model: row.get(1) },
+        None => state.scorer.clone(),
+    };
     Ok(Json(json!({
         "profile": {"name": state.profile.profile.name, "version": state.profile.version},
-        "scorer_in_use": state.scorer,
+        "scorer_in_use": scorer_in_use,
         "stats": stats,
     }))
     .into_response())
