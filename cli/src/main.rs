@@ -2,7 +2,6 @@
 //!
 //! - `upflow parse FILE [--format csv|json|jsonl]`: normalised jobs as JSON lines on stdout,
 //!   rejected rows and a summary on stderr.
-//! - `upflow ingest FILE`: uploads an export and runs the splitter on its S3 event.
 //! - `upflow score FILE`: parses, stores and scores an export locally; prints the ranking.
 //! - `upflow migrate`: applies the database schema (`DATABASE_URL`).
 //! - `upflow telegram set-webhook --url URL` / `upflow telegram info`: the bot's webhook.
@@ -24,8 +23,6 @@ struct Cli {
 enum Command {
     /// Parse an export and print each normalised job as one JSON line.
     Parse(commands::parse::Args),
-    /// Upload an export to the uploads bucket and run the splitter on its S3 event.
-    Ingest(commands::ingest::Args),
     /// Parse, store and score an export locally, then print the ranking.
     Score(commands::score::Args),
     /// Run the whole pipeline locally the way Lambda would (S3 event, SQS batches, DLQ).
@@ -47,7 +44,6 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Parse(args) => commands::parse::run(&args),
-        Command::Ingest(args) => commands::ingest::run(&args),
         Command::Score(args) => commands::score::run(&args),
         Command::LocalRun(args) => commands::local::run(&args),
         Command::Migrate => commands::migrate::run(),

@@ -45,14 +45,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-    match runtime.block_on(local_run(args)) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("upflow local-run: {e:#}");
-            ExitCode::from(1)
-        }
-    }
+    super::block_on("local-run", local_run(args))
 }
 
 async fn local_run(args: &Args) -> anyhow::Result<ExitCode> {

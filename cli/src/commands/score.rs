@@ -25,14 +25,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-    match runtime.block_on(score(args)) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("upflow score: {e:#}");
-            ExitCode::from(1)
-        }
-    }
+    super::block_on("score", score(args))
 }
 
 async fn score(args: &Args) -> anyhow::Result<ExitCode> {

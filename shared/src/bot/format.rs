@@ -12,9 +12,8 @@ use super::text::{
     age, budget, code_capped, count, dollars, escape_capped, job_url, link_escaped, marker, number, one_line,
     proposals, ClientSignals,
 };
-use crate::evaluation::{Assessment, RateType};
+use crate::evaluation::Assessment;
 use crate::job::{Job, JobType};
-use crate::profile::filters::money;
 use crate::profile::{LoadedProfile, CRITERIA};
 use crate::read::{EvaluationView, JobDetail, RankingItem, Stats};
 use crate::telegram::markdown::{bold, escape, pack, utf16_len, MAX_MESSAGE};
@@ -27,7 +26,6 @@ const REPORT_TITLE_UNITS: usize = 400;
 const REPORT_SUMMARY_UNITS: usize = 800;
 const REASON_UNITS: usize = 500;
 const FLAG_UNITS: usize = 400;
-const RATIONALE_UNITS: usize = 500;
 const SKILLS_UNITS: usize = 300;
 const SHORT_UNITS: usize = 120;
 /// Characters of a job id shown in code.
@@ -323,7 +321,7 @@ pub fn job_report(detail: &JobDetail, profile: &LoadedProfile, now: DateTime<Utc
     }
     let mut end = Vec::new();
     if let Some(a) = assessment {
-        end.push(format!("💵 Suggested bid: {}", suggested_bid(a)));
+        end.push(format!("💵 Suggested bid: {}", crate::telegram::alert::suggested_bid(a)));
     }
     if let Some(url) = job_url(job.url.as_deref(), &job.job_id) {
         end.push(link_escaped("Open on Upwork", &url));
@@ -435,24 +433,6 @@ fn red_flags(a: &Assessment) -> Option<String> {
         lines.push(escape(&format!("…and {} more", flags.len() - MAX_FLAGS)));
     }
     Some(lines.join("\n"))
-}
-
-/// `$4,000 fixed — rationale`, escaped.
-fn suggested_bid(a: &Assessment) -> String {
-    let bid = &a.suggested_bid;
-    let figure = match bid.amount.filter(|x| x.is_finite() && *x >= 0.0) {
-        Some(x) => match bid.rate_type {
-            RateType::Fixed => format!("{} fixed", money(x)),
-            RateType::Hourly => format!("{}/h", money(x)),
-        },
-        None => "no figure".into(),
-    };
-    let rationale = one_line(&bid.rationale);
-    if rationale.is_empty() {
-        escape(&figure)
-    } else {
-        format!("{} — {}", escape(&figure), escape_capped(&rationale, RATIONALE_UNITS))
-    }
 }
 
 /// `/stats`: stored, evaluated and pending jobs, priorities, filters, tokens and cost, scorers

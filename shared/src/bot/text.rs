@@ -18,24 +18,7 @@ pub fn one_line(text: &str) -> String {
 /// MarkdownV2: `text` on one line, escaped, shortened with `…` to at most `max_units` UTF-16
 /// units. Never cuts an escape or a character.
 pub fn escape_capped(text: &str, max_units: usize) -> String {
-    let text = one_line(text);
-    let full = escape(&text);
-    if utf16_len(&full) <= max_units {
-        return full;
-    }
-    let mut out = String::new();
-    let mut units = 0;
-    for c in text.chars() {
-        let escaped = escape(c.encode_utf8(&mut [0; 4]));
-        let n = utf16_len(&escaped);
-        if units + n + 1 > max_units {
-            break;
-        }
-        out.push_str(&escaped);
-        units += n;
-    }
-    out.push('…');
-    out
+    crate::telegram::markdown::escape_capped(&one_line(text), max_units)
 }
 
 /// MarkdownV2: `text` as inline code, shortened to `max_chars` characters.

@@ -10,7 +10,7 @@
 
 use std::sync::OnceLock;
 
-use super::markdown::{bold, escape, escape_link_url, link, utf16_len, MAX_MESSAGE};
+use super::markdown::{bold, escape, escape_capped, escape_link_url, link, utf16_len, MAX_MESSAGE};
 use crate::evaluation::{Assessment, RateType};
 use crate::job::{Job, JobType, Proposals};
 use crate::profile::filters::money;
@@ -131,27 +131,6 @@ fn number(x: f64) -> String {
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }
 
-/// `text` escaped, shortened with `…` to at most `max_units`.
-fn escape_capped(text: &str, max_units: usize) -> String {
-    let full = escape(text);
-    if utf16_len(&full) <= max_units {
-        return full;
-    }
-    let mut out = String::new();
-    let mut units = 0;
-    for c in text.chars() {
-        let escaped = escape(c.encode_utf8(&mut [0; 4]));
-        let n = utf16_len(&escaped);
-        if units + n + 1 > max_units {
-            break;
-        }
-        out.push_str(&escaped);
-        units += n;
-    }
-    out.push('…');
-    out
-}
-
 /// `prefix` and `text` (escaped, shortened to `cap` and to what is `left`) as one line, which
 /// is then taken from `left`; `None` when too little is left.
 fn fit(left: &mut usize, prefix: String, text: &str, cap: usize) -> Option<String> {
@@ -246,24 +225,6 @@ fn proposals(p: Proposals) -> String {
     }
 }
 
-/// `$4,000 fixed — rationale`, escaped.
-fn suggested_bid(a: &Assessment) -> String {
-    let bid = &a.suggested_bid;
-    let figure = match bid.amount.filter(|x| x.is_finite() && *x >= 0.0) {
-        Some(x) => match bid.rate_type {
-            RateType::Fixed => format!("{} fixed", money(x)),
-            RateType::Hourly => format!("{}/h", money(x)),
-        },
-        None => "no figure".into(),
-    };
-    let rationale = one_line(&bid.rationale);
-    if rationale.is_empty() {
-        escape(&figure)
-    } else {
-        format!("{} — {}", escape(&figure), escape_capped(&rationale, RATIONALE_UNITS))
-    }
-}
-
 /// The criteria with the highest weight × score, best first (ties in the profile's order).
 fn top_criteria(a: &Assessment, criteria: &Criteria) -> Vec<crate::profile::CriterionKey> {
     let mut keys: Vec<_> = CRITERIA.into_iter().filter(|k| criteria.get(*k).weight > 0.0).collect();
@@ -289,6 +250,24 @@ fn job_link(job: &Job) -> String {
     match url {
         Some(url) => link("Open on Upwork", &url),
         None => format!("Job id: {}", escape_capped(&one_line(&job.job_id), SHORT_UNITS)),
+    }
+}
+
+/// `$4,000 fixed — rationale`, escaped (the alert and the bot's `/job`).
+pub fn suggested_bid(a: &Assessment) -> String {
+    let bid = &a.suggested_bid;
+    let figure = match bid.amount.filter(|x| x.is_finite() && *x >= 0.0) {
+        Some(x) => match bid.rate_type {
+            RateType::Fixed => format!("{} fixed", money(x)),
+            RateType::Hourly => format!("{}/h", money(x)),
+        },
+        None => "no figure".into(),
+    };
+    let rationale = one_line(&bid.rationale);
+    if rationale.is_empty() {
+        escape(&figure)
+    } else {
+        format!("{} — {}", escape(&figure), escape_capped(&rationale, RATIONALE_UNITS))
     }
 }
 

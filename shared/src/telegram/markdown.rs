@@ -533,6 +533,28 @@ fn push_part(parts: &mut Vec<String>, atoms: &[Atom]) {
     }
 }
 
+/// `text` escaped, shortened with `…` to at most `max_units` UTF-16 units; never cuts an
+/// escape or a character.
+pub fn escape_capped(text: &str, max_units: usize) -> String {
+    let full = escape(text);
+    if utf16_len(&full) <= max_units {
+        return full;
+    }
+    let mut out = String::new();
+    let mut units = 0;
+    for c in text.chars() {
+        let escaped = escape(c.encode_utf8(&mut [0; 4]));
+        let n = utf16_len(&escaped);
+        if units + n + 1 > max_units {
+            break;
+        }
+        out.push_str(&escaped);
+        units += n;
+    }
+    out.push('…');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
