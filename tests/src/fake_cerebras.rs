@@ -98,6 +98,9 @@ pub struct FakeCerebrasConfig {
     pub duration_reset_headers: bool,
     /// Faults for the first accepted requests, in order.
     pub script: Vec<Fault>,
+    /// Send the `x-ratelimit-limit-*-minute` headers (the account's limits). Off, a client
+    /// learns the limits only from 429s.
+    pub state_limits: bool,
 }
 
 impl Default for FakeCerebrasConfig {
@@ -110,6 +113,7 @@ impl Default for FakeCerebrasConfig {
             api_key: DEFAULT_API_KEY.into(),
             duration_reset_headers: false,
             script: Vec::new(),
+            state_limits: true,
         }
     }
 }
@@ -186,6 +190,7 @@ struct Shared {
     api_key: String,
     models: Vec<String>,
     duration_reset_headers: bool,
+    state_limits: bool,
     rpm: Option<u32>,
     inner: Mutex<Inner>,
 }
@@ -219,6 +224,7 @@ pub async fn start(config: FakeCerebrasConfig) -> FakeCerebras {
         api_key: config.api_key.clone(),
         models: config.models.clone(),
         duration_reset_headers: config.duration_reset_headers,
+        state_limits: config.state_limits,
         rpm: config.rpm,
         inner: Mutex::new(Inner {
             latency: config.latency,
@@ -551,12 +557,16 @@ fn admit(shared: &Shared, inner: &mut Inner, estimate: u64) -> Admission {
     };
     let mut headers = Vec::new();
     if let Some(b) = &inner.requests {
-        headers.push(("x-ratelimit-limit-requests-minute", b.capacity.to_string()));
+        if shared.state_limits {
+            headers.push(("x-ratelimit-limit-requests-minute", b.capacity.to_string()));
+        }
         headers.push(("x-ratelimit-remaining-requests-minute", (b.level.max(0.0).floor() as u64).to_string()));
         headers.push(("x-ratelimit-reset-requests-minute", format_reset(b.wait_for(1.0), durations)));
     }
     if let Some(b) = &inner.tokens {
-        headers.push(("x-ratelimit-limit-tokens-minute", b.capacity.to_string()));
+        if shared.state_limits {
+            headers.push(("x-ratelimit-limit-tokens-minute", b.capacity.to_string()));
+        }
         headers.push(("x-ratelimit-remaining-tokens-minute", (b.level.max(0.0).floor() as u64).to_string()));
         headers.push(("x-ratelimit-reset-tokens-minute", format_reset(b.wait_for(estimate_f), durations)));
     }

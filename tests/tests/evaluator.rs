@@ -203,9 +203,15 @@ async fn transient_failures_and_bad_replies_are_retried() {
 async fn rate_limits_are_waited_out_and_a_wait_past_the_deadline_is_not_slept() {
     let db = TestDb::new().await;
     // The account allows 20 requests a minute (a burst of 20, then one every 3 s), but this
-    // instance believes 6,000: the server's 429s and reset headers must keep it in line.
-    let fake =
-        fake_cerebras::start(FakeCerebrasConfig { api_key: KEY.into(), rpm: Some(20), ..Default::default() }).await;
+    // instance believes 6,000: the server's 429s and reset headers must keep it in line (the
+    // fake keeps its limits to itself, so only its 429s can teach the client).
+    let fake = fake_cerebras::start(FakeCerebrasConfig {
+        api_key: KEY.into(),
+        rpm: Some(20),
+        state_limits: false,
+        ..Default::default()
+    })
+    .await;
     let ev = evaluator(&db, cerebras(&fake, 6000, 10_000_000), unfiltered_profile(), 2).await;
     let ids = store_export(&ev.db, "e.json", &fixtures::bytes(fixtures::API_ACTOR)).await;
     let messages = job_messages(&ids[..24]);

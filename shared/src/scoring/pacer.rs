@@ -40,6 +40,16 @@ impl Bucket {
         Bucket { level: capacity, capacity, per_second }
     }
 
+    /// Lowers the rate (never raises it): the provider said its limit is lower than ours.
+    fn lower_to(&mut self, per_minute: f64) {
+        let per_second = per_minute / 60.0;
+        if per_second < self.per_second {
+            self.per_second = per_second;
+            self.capacity = (per_second * 10.0).max(1.0);
+            self.level = self.level.min(self.capacity);
+        }
+    }
+
     fn refill(&mut self, elapsed: Duration) {
         self.level = (self.level + elapsed.as_secs_f64() * self.per_second).min(self.capacity);
     }
@@ -120,6 +130,20 @@ impl Pacer {
         s.paused_until = Some(s.paused_until.map_or(until, |t| t.max(until)));
     }
 
+    /// The provider's own figures for the account (from `x-ratelimit-limit-*` headers): when they
+    /// are below what this instance was configured with, its share follows them, so a wrong
+    /// `CEREBRAS_RPM`/`CEREBRAS_TPM` costs a few 429s rather than a stream of them.
+    pub fn observe_limits(&self, account_rpm: Option<f64>, account_tpm: Option<f64>, instances: u32) {
+        let n = f64::from(instances.max(1));
+        let mut s = self.state.lock().expect("pacer lock");
+        if let Some(rpm) = account_rpm.filter(|v| *v > 0.0) {
+            s.requests.lower_to(rpm / n * 0.98);
+        }
+        if let Some(tpm) = account_tpm.filter(|v| *v > 0.0) {
+            s.tokens.lower_to(tpm / n * 0.98);
+        }
+    }
+
     /// Gives back tokens charged for a request that used fewer (the real count is known after).
     pub fn refund_tokens(&self, tokens: u32) {
         let mut s = self.state.lock().expect("pacer lock");
@@ -168,6 +192,23 @@ mod tests {
         pacer.pause_until(Instant::now() + Duration::from_secs(120));
         let far = Instant::now() + Duration::from_secs(60);
         assert!(pacer.acquire(1, far).await.is_err());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_providers_lower_limits_win() {
+        let pacer = Pacer::new(Limits { rpm: 600.0, tpm: 1e9 }); // believes 10/s
+        pacer.observe_limits(Some(60.0), None, 1); // the account allows 1/s
+        pacer.observe_limits(Some(6000.0), None, 1); // a higher figure never raises it
+        let far = Instant::now() + Duration::from_secs(3600);
+        for _ in 0..10 {
+            pacer.acquire(1, far).await.unwrap(); // the burst shrank to 10 s of the lower rate
+        }
+        let start = Instant::now();
+        for _ in 0..5 {
+            pacer.acquire(1, far).await.unwrap();
+        }
+        let elapsed = start.elapsed().as_secs_f64();
+        assert!((4.5..=5.6).contains(&elapsed), "{elapsed}");
     }
 
     #[test]

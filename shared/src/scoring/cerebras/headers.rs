@@ -59,6 +59,12 @@ pub fn wait_from(headers: &HeaderMap, code: Option<&str>) -> Option<Duration> {
     [specific, retry_after].into_iter().flatten().max().or(requests.max(tokens))
 }
 
+/// The account's per-minute request and token limits, when the server states them.
+pub fn account_limits(headers: &HeaderMap) -> (Option<f64>, Option<f64>) {
+    let get = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+    (get("x-ratelimit-limit-requests-minute"), get("x-ratelimit-limit-tokens-minute"))
+}
+
 /// Remaining tokens this minute, when the server says.
 pub fn remaining_tokens(headers: &HeaderMap) -> Option<u64> {
     headers.get("x-ratelimit-remaining-tokens-minute")?.to_str().ok()?.trim().parse::<f64>().ok().map(|v| v as u64)

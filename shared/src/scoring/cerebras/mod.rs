@@ -225,6 +225,8 @@ impl CerebrasScorer {
         };
         let status = response.status();
         let headers = response.headers().clone();
+        let (rpm, tpm) = headers::account_limits(&headers);
+        self.pacer.observe_limits(rpm, tpm, self.config.instances);
         let text = match response.text().await {
             Ok(t) => t,
             Err(e) => {
