@@ -170,8 +170,9 @@ async fn local_run(args: &Args) -> anyhow::Result<ExitCode> {
         );
     }
     eprintln!(
-        "\nsummary: rows read {}, jobs stored {} (new or changed {}), rejected {}, duplicates {}, queued {}, \
+        "\nsummary: {}rows read {}, jobs stored {} (new or changed {}), rejected {}, duplicates {}, queued {}, \
          scored {}, skipped by filters {}, already scored {}, invocation failures {}, in the DLQ {}, alerts sent {}, {:.1} s",
+        if report.status == IngestStatus::AlreadyIngested { "file ingested before, nothing new; " } else { "" },
         t.counts.rows,
         t.counts.parsed,
         t.stored,
