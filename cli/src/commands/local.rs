@@ -165,7 +165,7 @@ async fn local_run(args: &Args) -> anyhow::Result<ExitCode> {
             item.rank,
             item.total,
             item.priority,
-            cut(&item.title, 60),
+            super::table::cut(&item.title, 60),
             upflow::web::format::budget_text(item)
         );
     }
@@ -319,13 +319,4 @@ async fn rejected_rows(evaluator: &Evaluator, ingest_id: i64) -> anyhow::Result<
         )
         .await?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
-}
-
-fn cut(s: &str, width: usize) -> String {
-    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= width {
-        format!("{flat:<width$}")
-    } else {
-        format!("{}…", flat.chars().take(width - 1).collect::<String>())
-    }
 }

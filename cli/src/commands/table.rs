@@ -89,8 +89,9 @@ pub async fn cost(client: &impl GenericClient, ids: &[String], version: &str) ->
     Ok(if unknown > 0 { None } else { Some(sum.unwrap_or(0.0)) })
 }
 
-fn cut(s: &str, width: usize) -> String {
-    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+/// `s` on one line, padded or cut (with `…`) to `width` characters.
+pub fn cut(s: &str, width: usize) -> String {
+    let flat = upflow::web::format::one_line(s);
     let n = flat.chars().count();
     if n <= width {
         format!("{flat}{}", " ".repeat(width - n))

@@ -10,10 +10,7 @@ use crate::telegram::markdown::{escape, escape_code, escape_link_url, utf16_len}
 /// The longest URL (escaped, in UTF-16 units) put in a link; longer ones are left out.
 const MAX_URL_UNITS: usize = 1000;
 
-/// Whitespace runs (newlines included) as single spaces.
-pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+pub use crate::web::format::one_line;
 
 /// MarkdownV2: `text` on one line, escaped, shortened with `…` to at most `max_units` UTF-16
 /// units. Never cuts an escape or a character.

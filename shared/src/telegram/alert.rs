@@ -15,6 +15,7 @@ use crate::evaluation::{Assessment, RateType};
 use crate::job::{Job, JobType, Proposals};
 use crate::profile::filters::money;
 use crate::profile::{Criteria, LoadedProfile, Priority, CRITERIA};
+use crate::web::format::one_line;
 
 /// Caps, in UTF-16 units of escaped text.
 const TITLE_UNITS: usize = 300;
@@ -115,11 +116,6 @@ fn marker(priority: Priority) -> &'static str {
         Priority::Medium => "⭐",
         Priority::Low => "🔹",
     }
-}
-
-/// Whitespace runs (newlines included) as single spaces.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A number with at most one decimal: `82.5`, `81`.
