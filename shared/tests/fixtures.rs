@@ -1,4 +1,4 @@
-//! The real Apify exports in `../shared/fixtures/apify/`, read as JSON and as Apify's
+//! The real Apify exports in `tests/fixtures/apify/`, read as JSON and as Apify's
 //! slash-flattened CSV rendering of the same records.
 
 mod support;

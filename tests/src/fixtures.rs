@@ -1,4 +1,4 @@
-//! The real Apify exports beside the repository, and renderings of them.
+//! The real Apify exports in `tests/fixtures/apify`, and renderings of them.
 
 use std::path::PathBuf;
 
@@ -12,7 +12,7 @@ pub const API_ACTOR: &str = "jobs_dataset_upwork_2026-02-05_04-09-24-623.json";
 pub fn path(name: &str) -> PathBuf {
     let dir = std::env::var_os("UPFLOW_FIXTURES_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/apify"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/apify"));
     dir.join(name)
 }
 

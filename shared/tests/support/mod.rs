@@ -11,11 +11,11 @@ use upflow::ingest::{read_all, Counts, ExportError, ExportItem, ReadOptions};
 pub const FIXTURES: [&str; 2] =
     ["dataset_upwork-job-scraper_2026-05-24_06-55-21-455.json", "jobs_dataset_upwork_2026-02-05_04-09-24-623.json"];
 
-/// `../shared/fixtures/apify` beside the repository, or `UPFLOW_FIXTURES_DIR`.
+/// `tests/fixtures/apify` in the repository, or `UPFLOW_FIXTURES_DIR`.
 pub fn fixture_path(name: &str) -> PathBuf {
     let dir = std::env::var_os("UPFLOW_FIXTURES_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/apify"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/apify"));
     dir.join(name)
 }
 
