@@ -48,3 +48,26 @@ fn a_file_that_is_not_an_export_exits_2_and_names_the_columns() {
     let (code, _, stderr) = upflow(&["parse", "/nonexistent/export.csv"]);
     assert_eq!(code, 1, "{stderr}");
 }
+
+#[test]
+fn a_record_over_10_mb_is_rejected_and_the_rest_is_read() {
+    let mut jsonl = b"{\"id\":\"1\",\"title\":\"One\"}\n{\"id\":\"2\",\"title\":\"Two\",\"description\":\"".to_vec();
+    jsonl.resize(jsonl.len() + 11 * 1024 * 1024, b'x');
+    jsonl.extend_from_slice(b"\"}\n{\"id\":\"3\",\"title\":\"Three\"}\n");
+    let path = temp_file("big-line.jsonl", &jsonl);
+    let (code, stdout, stderr) = upflow(&["parse", "--no-raw", &path]);
+    assert_eq!(code, 0, "{stderr}");
+    let ids: Vec<String> = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["job_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["1", "3"]);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with("row 2: record is over 10 MB (11534378 bytes; it starts `{\"id\":\"2\""),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines[1], "parsed 2, rejected 1, duplicates 0");
+}

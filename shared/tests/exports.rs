@@ -6,7 +6,7 @@ mod support;
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::json;
 use support::{parse_bytes, to_flat_csv};
-use upflow::ingest::{ExportError, ExportItem};
+use upflow::ingest::{read_all_with_limits, ExportError, ExportItem, Limits, ReadOptions};
 use upflow::{Job, JobType};
 
 fn only_jobs(name: &str, bytes: &[u8]) -> Vec<Job> {
@@ -189,4 +189,166 @@ fn files_that_are_not_exports_fail_whole_with_what_was_seen() {
     }
     let err = parse_bytes("x.json", br#"[{"name": "Ada", "email": "a@b"}]"#).unwrap_err();
     assert!(err.to_string().contains("`name`, `email`"), "{err}");
+}
+
+/// Parses with a record cap of `cap` bytes instead of the default 10 MB.
+fn parse_capped(name: &str, bytes: &[u8], cap: usize) -> (Vec<ExportItem>, upflow::ingest::Counts) {
+    let options = ReadOptions {
+        name: name.to_string(),
+        format: None,
+        reference_time: Utc.with_ymd_and_hms(2026, 5, 24, 7, 0, 0).unwrap(),
+    };
+    read_all_with_limits(bytes, &options, Limits { max_record_bytes: cap }).unwrap()
+}
+
+/// (row, job id) of every job.
+fn job_rows(items: &[ExportItem]) -> Vec<(u64, String)> {
+    items
+        .iter()
+        .filter_map(|i| match i {
+            ExportItem::Job { row, job } => Some((*row, job.job_id.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn ids(list: &[(u64, &str)]) -> Vec<(u64, String)> {
+    list.iter().map(|(r, id)| (*r, id.to_string())).collect()
+}
+
+#[test]
+fn csv_rows_over_the_cap_are_rejected_and_every_other_row_is_read() {
+    let mut csv = String::from("id,title,description\n1,One,a\n2,Two,b\n");
+    // Row 3: a whole row over the cap (one long quoted cell).
+    csv.push_str(&format!("3,Three,\"{}\"\n", "x".repeat(3000)));
+    csv.push_str("4,Four,d\n");
+    // Row 5: a quoted cell of many lines, far over the cap (and the reader's buffer): the row is
+    // cut off at the cap, and the lines left of its cell are skipped by the resync rule.
+    let lines: Vec<String> = (0..2000).map(|i| format!("line {i} of a very long \"\"quoted\"\" text")).collect();
+    csv.push_str(&format!("5,Five,\"{}\"\n", lines.join("\n")));
+    csv.push_str("6,Six,f\n7,Seven,g\n");
+
+    let (items, counts) = parse_capped("x.csv", csv.as_bytes(), 1024);
+    assert_eq!(job_rows(&items), ids(&[(1, "1"), (2, "2"), (4, "4"), (6, "6"), (7, "7")]));
+    let rejected = rejections(&items);
+    assert_eq!(rejected.iter().map(|r| r.0).collect::<Vec<_>>(), [3, 5], "{rejected:?}");
+    assert!(rejected[0].1.starts_with("record is over 1 KB ("), "{}", rejected[0].1);
+    assert!(rejected[0].1.contains("it starts `3,Three,xxx"), "{}", rejected[0].1);
+    assert!(rejected[1].1.starts_with("record is over 1 KB ("), "{}", rejected[1].1);
+    assert!(
+        rejected[1].1.contains("it starts `5,Five,line 0 of a very long \"quoted\" text line 1"),
+        "{}",
+        rejected[1].1
+    );
+    assert!(rejected[1].1.contains("the row was cut off there"), "{}", rejected[1].1);
+    assert!(rejected[1].1.contains("more records ("), "the lines left of the cell are skipped: {}", rejected[1].1);
+    assert_eq!((counts.rows, counts.parsed, counts.rejected), (7, 5, 2));
+}
+
+#[test]
+fn an_unterminated_csv_quote_costs_the_cap_not_the_rest_of_the_file() {
+    let mut csv = String::from("id,title,description\n1,One,a\n2,\"Broken title,b\n");
+    for i in 3..=2000 {
+        csv.push_str(&format!("{i},Title {i},desc {i}\n"));
+    }
+    let (items, counts) = parse_capped("x.csv", csv.as_bytes(), 1024);
+    let rejected = rejections(&items);
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0].0, 2);
+    assert!(rejected[0].1.starts_with("record is over 1 KB ("), "{}", rejected[0].1);
+    assert!(rejected[0].1.contains("it starts `2,Broken title,b 3,Title 3,desc 3"), "{}", rejected[0].1);
+    let jobs = job_rows(&items);
+    assert_eq!(jobs[0], (1, "1".to_string()));
+    // After the broken row, reading resumes at a line start: every row from there on is read,
+    // in order and whole; what is lost is what the broken row swallowed up to the cap (plus the
+    // CSV reader's 8 KB buffer), not the rest of the file.
+    let first: u64 = jobs[1].1.parse().unwrap();
+    let resumed: Vec<String> = jobs[1..].iter().map(|(_, id)| id.clone()).collect();
+    assert_eq!(resumed, (first..=2000).map(|i| i.to_string()).collect::<Vec<_>>());
+    let lost_bytes: usize = (3..first).map(|i| format!("{i},Title {i},desc {i}\n").len()).sum();
+    assert!(lost_bytes <= 1024 + 8 * 1024 + 64, "{lost_bytes} bytes of rows lost");
+    assert_eq!(counts.rejected, 1);
+    assert!(rejected[0].1.ends_with("reading resumes at the next line, a whole row (3 cells)"), "{}", rejected[0].1);
+    let titles: Vec<&str> = items.iter().filter_map(ExportItem::job).map(|j| j.title.as_str()).collect();
+    assert_eq!(titles.last(), Some(&"Title 2000"));
+
+    // When no line after it holds a whole row, the rejection says the rest was skipped.
+    let mut csv = String::from("id,title\n1,One\n2,\"Broken\n");
+    for i in 3..=2000 {
+        csv.push_str(&format!("{i},Title {i},extra cell\n"));
+    }
+    let (items, _) = parse_capped("x.csv", csv.as_bytes(), 1024);
+    assert_eq!(job_rows(&items), ids(&[(1, "1")]));
+    let rejected = rejections(&items);
+    assert_eq!(rejected.len(), 1);
+    assert!(rejected[0].1.contains("holds no line with a whole row (2 cells)"), "{}", rejected[0].1);
+}
+
+#[test]
+fn a_csv_header_that_never_ends_fails_the_file_with_the_reason() {
+    let csv = format!("id,\"title\n{}", "1,a\n".repeat(5000));
+    let options = ReadOptions {
+        name: "x.csv".into(),
+        format: None,
+        reference_time: Utc.with_ymd_and_hms(2026, 5, 24, 7, 0, 0).unwrap(),
+    };
+    let err = read_all_with_limits(csv.as_bytes(), &options, Limits { max_record_bytes: 1024 }).unwrap_err();
+    assert!(err.to_string().contains("the CSV header is over 1 KB"), "{err}");
+}
+
+#[test]
+fn json_array_elements_over_the_cap_are_skipped_and_every_other_element_is_read() {
+    let tricky = format!("{}\\\"]}}[{{,\\\\", "y".repeat(3000));
+    let big_nested: Vec<serde_json::Value> = (0..400).map(|i| json!({"k": [i, "]", "{"]})).collect();
+    let records = json!([
+        {"id": "1", "title": "One"},
+        {"id": "2", "title": "Two", "description": "x".repeat(5000)},
+        {"id": "3", "title": "Three"},
+        {"id": "4", "title": "Four", "nested": big_nested},
+        {"id": "5", "title": "Five"}
+    ]);
+    let mut bytes = serde_json::to_vec_pretty(&records).unwrap();
+    // An element whose string holds brackets, commas and escaped quotes, spliced in as row 6.
+    let tail = format!(",{{\"id\":\"6\",\"title\":\"Six\",\"d\":\"{tricky}\"}},{{\"id\":\"7\",\"title\":\"Seven\"}}]");
+    bytes.truncate(bytes.iter().rposition(|&b| b == b']').unwrap());
+    bytes.extend_from_slice(tail.as_bytes());
+    serde_json::from_slice::<serde_json::Value>(&bytes).expect("the test file is valid JSON");
+
+    let (items, counts) = parse_capped("x.json", &bytes, 1024);
+    assert_eq!(job_rows(&items), ids(&[(1, "1"), (3, "3"), (5, "5"), (7, "7")]));
+    let rejected = rejections(&items);
+    assert_eq!(rejected.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 4, 6], "{rejected:?}");
+    for (_, reason) in &rejected {
+        assert!(reason.starts_with("record is over 1 KB ("), "{reason}");
+    }
+    assert!(rejected[0].1.contains("it starts `{ \"id\": \"2\", \"title\": \"Two\""), "{}", rejected[0].1);
+    assert_eq!(counts.rows, 7);
+
+    // The file ends inside an oversized element: rejected, and the rows before it kept.
+    let cut = format!("[{{\"id\":\"1\",\"title\":\"One\"}},{{\"id\":\"2\",\"title\":\"{}", "z".repeat(5000));
+    let (items, _) = parse_capped("x.json", cut.as_bytes(), 1024);
+    assert_eq!(job_rows(&items), ids(&[(1, "1")]));
+    let rejected = rejections(&items);
+    assert_eq!(rejected.len(), 1);
+    assert!(rejected[0].1.contains("bytes read before giving up on it") && rejected[0].1.contains("the file ends"));
+}
+
+#[test]
+fn json_lines_over_the_cap_are_skipped_to_the_next_newline() {
+    let long = format!("{{\"id\":\"2\",\"title\":\"Two\",\"description\":\"{}\"}}", "x".repeat(5000));
+    let no_newline = format!("{{\"id\":\"5\",\"title\":\"{}", "w".repeat(5000));
+    let jsonl = format!(
+        "{{\"id\":\"1\",\"title\":\"One\"}}\n{long}\n{{\"id\":\"3\",\"title\":\"Three\"}}\n{{\"id\":\"4\",\"title\":\"Four\"}}\n{no_newline}"
+    );
+    let (items, counts) = parse_capped("x.jsonl", jsonl.as_bytes(), 1024);
+    assert_eq!(job_rows(&items), ids(&[(1, "1"), (3, "3"), (4, "4")]));
+    let rejected = rejections(&items);
+    assert_eq!(rejected.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 5], "{rejected:?}");
+    assert_eq!(rejected[0].1, format!("record is over 1 KB ({} bytes; it starts `{}…`)", long.len() + 1, &long[..160]));
+    assert!(
+        rejected[1].1.starts_with("record is over 1 KB (5019 bytes; it starts `{\"id\":\"5\""),
+        "{}",
+        rejected[1].1
+    );
+    assert_eq!((counts.rows, counts.parsed), (5, 3));
 }

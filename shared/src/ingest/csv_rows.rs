@@ -2,13 +2,31 @@
 //!
 //! The header is mapped through the alias table once per file; each row then costs one pass
 //! over its cells.
+//!
+//! One row is capped ([`super::oversize`]). A complete row over the cap is rejected and reading
+//! goes on. A row that reaches the cap without ending (typically an unterminated quote, which
+//! makes any CSV reader take the rest of the file as one cell) is cut off there, so memory stays
+//! bounded, and rejected; reading then **resynchronises** by this rule:
+//!
+//! 1. skip to the end of the line the reader had reached (the first `\n` after the cap);
+//! 2. parse from the next line afresh (quote state reset), and skip records until one has
+//!    exactly as many cells as the header: that record and all after it are read as usual.
+//!
+//! Apify writes every cell of every row, so a row start is a record with the header's cell
+//! count, while a line from the middle of a long cell almost never is (a short header makes
+//! this weaker). What lay between the broken row's start and the resync point belongs to the
+//! rejected row: rows there are not read (after an unterminated quote, up to the cap). Row
+//! numbers after a resync count the records read, not the lines skipped. The rejection of the
+//! cut-off row is reported once the resync is over, and says what it skipped (so a file whose
+//! rest never holds a whole row says so, rather than ending quietly).
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 
 use chrono::{DateTime, Utc};
 
 use super::aliases::{lookup, Field, Target};
 use super::mapping::{build_job, Hit};
+use super::oversize::{self, PREVIEW_BYTES};
 use super::record::{first_index, segments, unflatten, Segment};
 use super::{ExportError, RowOutcome};
 
@@ -19,22 +37,91 @@ struct Mapped {
     index: Option<u32>,
 }
 
+/// The input as the CSV reader sees it: it ends early (reads return 0) once the current record
+/// has been handed more than its cap, so the reader stops filling that record.
+struct Capped<R> {
+    inner: R,
+    /// Bytes handed to the CSV reader so far.
+    delivered: u64,
+    /// `delivered` may not pass this while the current record is read.
+    limit: u64,
+    /// The limit was reached: the current record was cut off.
+    tripped: bool,
+}
+
+impl<R> Capped<R> {
+    /// Starts a record: it may be handed `cap` more bytes. The CSV reader may already hold up to
+    /// its buffer (8 KB) of them, so a cut-off record is over the cap, and under the cap plus
+    /// that buffer.
+    fn arm(&mut self, cap: usize) {
+        self.limit = self.delivered + cap as u64;
+        self.tripped = false;
+    }
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.delivered > self.limit {
+            self.tripped = true;
+            return Ok(0);
+        }
+        // Never hand out more than the limit allows, so a cut-off record stops right past it.
+        let room = usize::try_from(self.limit + 1 - self.delivered).unwrap_or(usize::MAX);
+        let len = out.len().min(room);
+        let n = self.inner.read(&mut out[..len])?;
+        self.delivered += n as u64;
+        Ok(n)
+    }
+}
+
 /// Streams the rows of a CSV export.
-pub struct CsvRows<R: Read> {
-    reader: csv::Reader<R>,
+pub struct CsvRows<R: BufRead> {
+    /// `None` once the input has ended during a resync.
+    reader: Option<csv::Reader<Capped<R>>>,
     columns: Vec<String>,
     paths: Vec<Vec<Segment>>,
     mapped: Vec<Mapped>,
     record: csv::ByteRecord,
     row: u64,
     reference: DateTime<Utc>,
+    max_record: usize,
+    /// After a cut-off row: records are skipped until one has the header's cell count.
+    resync: Option<Resync>,
+    /// `record` holds the row that ended a resync, to map on the next call.
+    held: bool,
 }
 
-impl<R: Read> CsvRows<R> {
-    /// Reads the header and checks that the file looks like an export.
-    pub fn new(input: R, reference: DateTime<Utc>) -> Result<Self, ExportError> {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
+/// A cut-off row and what the resync after it skipped; reported when the resync is over.
+#[derive(Debug)]
+struct Resync {
+    row: u64,
+    /// The row's first bytes.
+    head: Vec<u8>,
+    /// Bytes of the row read before it was cut off.
+    cut_at: u64,
+    /// Records and bytes skipped after it.
+    records: u64,
+    bytes: u64,
+}
+
+impl<R: BufRead> CsvRows<R> {
+    /// Reads the header and checks that the file looks like an export. One record (the header
+    /// too) may hold at most `max_record` bytes.
+    pub fn new(input: R, reference: DateTime<Utc>, max_record: usize) -> Result<Self, ExportError> {
+        let mut capped = Capped { inner: input, delivered: 0, limit: 0, tripped: false };
+        capped.arm(max_record);
+        let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(capped);
         let header = reader.byte_headers().map_err(|e| ExportError::Read(format!("CSV header: {e}")))?.clone();
+        if reader.get_ref().tripped {
+            return Err(ExportError::NotAnExport {
+                reason: format!(
+                    "the CSV header is over {} (an unterminated quote?); it starts `{}…`",
+                    oversize::human_size(max_record),
+                    oversize::preview(&join_cells(&header))
+                ),
+                seen: vec![],
+            });
+        }
         let columns: Vec<String> = header
             .iter()
             .map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{feff}').trim().to_string())
@@ -48,7 +135,18 @@ impl<R: Read> CsvRows<R> {
             return Err(ExportError::NotAnExport { reason: "no column maps to a job title".into(), seen: columns });
         }
         let paths = columns.iter().map(|c| segments(c)).collect();
-        Ok(CsvRows { reader, columns, paths, mapped, record: csv::ByteRecord::new(), row: 0, reference })
+        Ok(CsvRows {
+            reader: Some(reader),
+            columns,
+            paths,
+            mapped,
+            record: csv::ByteRecord::new(),
+            row: 0,
+            reference,
+            max_record,
+            resync: None,
+            held: false,
+        })
     }
 
     /// The column names, as the header has them.
@@ -58,23 +156,141 @@ impl<R: Read> CsvRows<R> {
 
     /// The next row, or `None` at the end of the file.
     pub fn next_row(&mut self) -> Option<Result<RowOutcome, ExportError>> {
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => None,
-            Ok(true) => {
-                self.row += 1;
-                Some(Ok(self.map_record()))
-            }
-            Err(e) => {
-                self.row += 1;
-                match e.kind() {
-                    csv::ErrorKind::Io(_) => Some(Err(ExportError::Read(format!("row {}: {e}", self.row)))),
-                    _ => Some(Ok(RowOutcome::Rejected {
+        if std::mem::take(&mut self.held) {
+            self.row += 1;
+            return Some(Ok(self.map_record()));
+        }
+        loop {
+            let Some(reader) = self.reader.as_mut() else {
+                // The input ended while skipping to a resync point.
+                return self.resync.take().map(|r| Ok(self.cut_off(r, false)));
+            };
+            let start = reader.position().byte();
+            reader.get_mut().arm(self.max_record);
+            let read = reader.read_byte_record(&mut self.record);
+            let bytes = reader.position().byte() - start;
+            let tripped = reader.get_ref().tripped;
+            match read {
+                Ok(false) => return self.resync.take().map(|r| Ok(self.cut_off(r, false))),
+                Ok(true) if tripped => {
+                    // Cut off at the cap: the row had not ended within it.
+                    let head = join_cells(&self.record);
+                    let skipped = match self.restart_at_next_line() {
+                        Ok(n) => n,
+                        Err(e) => return Some(Err(e)),
+                    };
+                    match &mut self.resync {
+                        Some(resync) => {
+                            resync.records += 1;
+                            resync.bytes += bytes + skipped;
+                        }
+                        None => {
+                            self.row += 1;
+                            self.resync =
+                                Some(Resync { row: self.row, head, cut_at: bytes, records: 0, bytes: skipped });
+                        }
+                    }
+                }
+                Ok(true) => {
+                    if let Some(resync) = &mut self.resync {
+                        if self.record.len() != self.columns.len() || bytes > self.max_record as u64 {
+                            resync.records += 1;
+                            resync.bytes += bytes;
+                            continue;
+                        }
+                        // A whole row: report the cut-off one, then this one on the next call.
+                        let resync = self.resync.take().expect("resyncing");
+                        self.held = true;
+                        return Some(Ok(self.cut_off(resync, true)));
+                    }
+                    self.row += 1;
+                    if bytes > self.max_record as u64 {
+                        let head = join_cells(&self.record);
+                        return Some(Ok(RowOutcome::Rejected {
+                            row: self.row,
+                            reason: oversize::reason(self.max_record, bytes, true, &head, ""),
+                            raw: Some(serde_json::Value::String(oversize::preview(&head))),
+                        }));
+                    }
+                    return Some(Ok(self.map_record()));
+                }
+                Err(e) => {
+                    if let csv::ErrorKind::Io(_) = e.kind() {
+                        return Some(Err(ExportError::Read(format!("row {}: {e}", self.row + 1))));
+                    }
+                    if let Some(resync) = &mut self.resync {
+                        resync.records += 1;
+                        resync.bytes += bytes;
+                        continue;
+                    }
+                    self.row += 1;
+                    return Some(Ok(RowOutcome::Rejected {
                         row: self.row,
                         reason: format!("unreadable CSV: {e}"),
                         raw: None,
-                    })),
+                    }));
                 }
             }
+        }
+    }
+
+    /// Drops the CSV reader (and its state inside the broken row), skips the input to the end of
+    /// the current line and starts a fresh reader on the next one. Returns the bytes skipped.
+    fn restart_at_next_line(&mut self) -> Result<u64, ExportError> {
+        let Some(reader) = self.reader.take() else {
+            return Ok(0);
+        };
+        // The reader asked for more input and got none, so its own buffer is empty: nothing
+        // read from `inner` is lost with it.
+        let mut input = reader.into_inner();
+        let mut skipped = 0u64;
+        loop {
+            let chunk = input.inner.fill_buf().map_err(|e| ExportError::Read(e.to_string()))?;
+            if chunk.is_empty() {
+                return Ok(skipped);
+            }
+            match memchr::memchr(b'\n', chunk) {
+                Some(i) => {
+                    input.inner.consume(i + 1);
+                    skipped += i as u64 + 1;
+                    break;
+                }
+                None => {
+                    let n = chunk.len();
+                    input.inner.consume(n);
+                    skipped += n as u64;
+                }
+            }
+        }
+        self.reader = Some(csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(input));
+        Ok(skipped)
+    }
+
+    /// The rejection of a cut-off row, once the resync after it is over: `found` when it ended
+    /// at a whole row, else at the end of the file.
+    fn cut_off(&self, r: Resync, found: bool) -> RowOutcome {
+        let cells = self.columns.len();
+        let skipped = match (found, r.records) {
+            (true, 0) => format!("reading resumes at the next line, a whole row ({cells} cells)"),
+            (true, n) => format!(
+                "{n} more records ({} bytes) were skipped to the next line that holds a whole row ({cells} cells)",
+                r.bytes
+            ),
+            (false, n) => format!(
+                "the rest of the file ({n} records, {} bytes) holds no line with a whole row ({cells} cells)",
+                r.bytes
+            ),
+        };
+        RowOutcome::Rejected {
+            row: r.row,
+            reason: oversize::reason(
+                self.max_record,
+                r.cut_at,
+                false,
+                &r.head,
+                &format!("the row was cut off there (an unterminated quote, or one huge cell); {skipped}"),
+            ),
+            raw: Some(serde_json::Value::String(oversize::preview(&r.head))),
         }
     }
 
@@ -119,4 +335,20 @@ impl<R: Read> CsvRows<R> {
             Err((reason, raw)) => RowOutcome::Rejected { row, reason: reason.to_string(), raw: Some(raw) },
         }
     }
+}
+
+/// The first bytes of a record's cells joined by commas, to show what a rejected row held.
+fn join_cells(record: &csv::ByteRecord) -> Vec<u8> {
+    let mut out = Vec::with_capacity(PREVIEW_BYTES);
+    for (i, cell) in record.iter().enumerate() {
+        if out.len() >= PREVIEW_BYTES {
+            break;
+        }
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&cell[..cell.len().min(PREVIEW_BYTES)]);
+    }
+    out.truncate(PREVIEW_BYTES);
+    out
 }

@@ -3,6 +3,11 @@
 //! The array is never held whole: a small scanner finds each element's bytes (tracking depth,
 //! strings and escapes), and only that element is parsed. A malformed element is rejected on its
 //! own and reading resumes at the next one.
+//!
+//! One record is capped ([`super::oversize`]): past the cap, an array element is skipped by the
+//! same scanner (depth and strings counted as it streams by, nothing buffered but its first
+//! bytes) up to its end, and a JSON Lines line up to its newline; the record is rejected with
+//! its size and first bytes, and reading goes on with the next one.
 
 use std::io::BufRead;
 
@@ -11,6 +16,7 @@ use serde_json::Value;
 
 use super::aliases::{lookup, Field};
 use super::mapping::{build_job, Hit};
+use super::oversize::{self, PREVIEW_BYTES};
 use super::record::{first_index, flatten};
 use super::{ExportError, RowOutcome};
 
@@ -32,10 +38,12 @@ pub struct JsonRows<R: BufRead> {
     checked_first: bool,
     flat: Vec<(String, String)>,
     reference: DateTime<Utc>,
+    max_record: usize,
 }
 
 impl<R: BufRead> JsonRows<R> {
-    pub fn new(input: R, framing: Framing, reference: DateTime<Utc>) -> Self {
+    /// A reader of `framing` records; one record may hold at most `max_record` bytes.
+    pub fn new(input: R, framing: Framing, reference: DateTime<Utc>, max_record: usize) -> Self {
         JsonRows {
             input,
             framing,
@@ -46,6 +54,7 @@ impl<R: BufRead> JsonRows<R> {
             checked_first: false,
             flat: Vec::new(),
             reference,
+            max_record,
         }
     }
 
@@ -77,6 +86,16 @@ impl<R: BufRead> JsonRows<R> {
                         row: self.row,
                         reason: "the file ends inside this record (truncated export?)".into(),
                         raw: Some(raw),
+                    }));
+                }
+                Ok(Some(Element::Oversize { bytes, ended })) => {
+                    self.row += 1;
+                    let note = if ended { "" } else { "the file ends inside it" };
+                    self.finished = !ended;
+                    return Some(Ok(RowOutcome::Rejected {
+                        row: self.row,
+                        reason: oversize::reason(self.max_record, bytes, ended, &self.buf, note),
+                        raw: Some(Value::String(oversize::preview(&self.buf))),
                     }));
                 }
                 Ok(Some(Element::Complete)) => {
@@ -127,10 +146,39 @@ impl<R: BufRead> JsonRows<R> {
         }
     }
 
+    /// Copies the next line into `buf`; a line over the cap is read past without being kept
+    /// (only its first bytes are).
     fn next_line(&mut self) -> Result<Option<Element>, ExportError> {
         self.buf.clear();
-        let n = self.input.read_until(b'\n', &mut self.buf).map_err(|e| ExportError::Read(e.to_string()))?;
-        if n == 0 {
+        let mut seen = 0u64;
+        let mut over = false;
+        loop {
+            let chunk = self.input.fill_buf().map_err(|e| ExportError::Read(e.to_string()))?;
+            if chunk.is_empty() {
+                break;
+            }
+            let (take, done) = match memchr::memchr(b'\n', chunk) {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            seen += take as u64;
+            if !over {
+                let line_end = if done { take - 1 } else { take };
+                if self.buf.len() + line_end > self.max_record {
+                    over = true;
+                    let room = PREVIEW_BYTES.saturating_sub(self.buf.len());
+                    self.buf.extend_from_slice(&chunk[..take.min(room)]);
+                    self.buf.truncate(PREVIEW_BYTES);
+                } else {
+                    self.buf.extend_from_slice(&chunk[..take]);
+                }
+            }
+            self.input.consume(take);
+            if done {
+                break;
+            }
+        }
+        if seen == 0 {
             return Ok(None);
         }
         if !self.started {
@@ -138,6 +186,9 @@ impl<R: BufRead> JsonRows<R> {
             if self.buf.starts_with(super::format::BOM) {
                 self.buf.drain(..3);
             }
+        }
+        if over {
+            return Ok(Some(Element::Oversize { bytes: seen, ended: true }));
         }
         if self.buf.iter().all(|b| b.is_ascii_whitespace()) {
             // Blank lines still count, so row numbers are line numbers.
@@ -177,9 +228,15 @@ impl<R: BufRead> JsonRows<R> {
         let mut depth = 0u32;
         let mut in_string = false;
         let mut escaped = false;
+        // Bytes of this element so far; past the cap only the first ones stay in `buf`.
+        let mut seen = 0u64;
+        let mut over = false;
         loop {
             let chunk = self.input.fill_buf().map_err(io)?;
             if chunk.is_empty() {
+                if over {
+                    return Ok(Some(Element::Oversize { bytes: seen, ended: false }));
+                }
                 let blank = self.buf.iter().all(|b| b.is_ascii_whitespace());
                 return Ok(if blank { None } else { Some(Element::Truncated) });
             }
@@ -206,9 +263,23 @@ impl<R: BufRead> JsonRows<R> {
                     _ => {}
                 }
             }
+            let take = end.unwrap_or(chunk.len());
+            seen += take as u64;
+            if !over && self.buf.len() + take > self.max_record {
+                over = true;
+                let room = PREVIEW_BYTES.saturating_sub(self.buf.len());
+                self.buf.extend_from_slice(&chunk[..take.min(room)]);
+                self.buf.truncate(PREVIEW_BYTES);
+            } else if !over {
+                self.buf.extend_from_slice(&chunk[..take]);
+            }
             match end {
+                Some(i) if over => {
+                    // Leave the `,` or `]` for the next call.
+                    self.input.consume(i);
+                    return Ok(Some(Element::Oversize { bytes: seen, ended: true }));
+                }
                 Some(i) => {
-                    self.buf.extend_from_slice(&chunk[..i]);
                     if self.buf.iter().all(|b| b.is_ascii_whitespace()) {
                         // A stray or trailing comma: `[{…},]` or `[{…},,{…}]`.
                         let close = chunk[i] == b']';
@@ -219,11 +290,7 @@ impl<R: BufRead> JsonRows<R> {
                     self.input.consume(i);
                     return Ok(Some(Element::Complete));
                 }
-                None => {
-                    let n = chunk.len();
-                    self.buf.extend_from_slice(chunk);
-                    self.input.consume(n);
-                }
+                None => self.input.consume(take),
             }
         }
     }
@@ -261,4 +328,10 @@ enum Element {
     Complete,
     Blank,
     Truncated,
+    /// A record over the cap, skipped: `bytes` of it were read (all of it when `ended`, else
+    /// the file ended inside it); `buf` holds its first bytes.
+    Oversize {
+        bytes: u64,
+        ended: bool,
+    },
 }

@@ -5,12 +5,17 @@
 //! bytes ─ detect ─┬─ CsvRows  ─┐
 //!                 └─ JsonRows ─┴─ RowOutcome ─ Export (dedupe, counts) ─ ExportItem
 //! ```
+//!
+//! Memory is bounded by one record, never by the file: a record over [`MAX_RECORD_BYTES`]
+//! (an unterminated quote, a 200 MB value, a line without its newline) is skipped without being
+//! buffered and rejected with its row number and reason ([`oversize`]).
 
 pub mod aliases;
 pub mod csv_rows;
 pub mod format;
 pub mod json_rows;
 pub mod mapping;
+pub mod oversize;
 pub mod record;
 
 use std::io::{BufReader, Chain, Cursor, Read};
@@ -20,6 +25,7 @@ use serde_json::Value;
 
 use crate::job::Job;
 pub use format::Format;
+pub use oversize::{Limits, MAX_RECORD_BYTES};
 
 /// What one row of an export became.
 #[derive(Debug)]
@@ -111,7 +117,7 @@ pub struct ReadOptions {
 type Input<R> = BufReader<Chain<Cursor<Vec<u8>>, R>>;
 
 enum Rows<R: Read> {
-    Csv(csv_rows::CsvRows<Input<R>>),
+    Csv(Box<csv_rows::CsvRows<Input<R>>>),
     Json(json_rows::JsonRows<Input<R>>),
 }
 
@@ -129,8 +135,14 @@ const SNIFF: usize = 8 * 1024;
 const BUFFER: usize = 256 * 1024;
 
 impl<R: Read> Export<R> {
-    /// Opens an export: sniffs the format and, for CSV, maps the header.
-    pub fn open(mut input: R, options: &ReadOptions) -> Result<Self, ExportError> {
+    /// Opens an export: sniffs the format and, for CSV, maps the header. One record may hold at
+    /// most [`MAX_RECORD_BYTES`].
+    pub fn open(input: R, options: &ReadOptions) -> Result<Self, ExportError> {
+        Export::open_with_limits(input, options, Limits::default())
+    }
+
+    /// [`Export::open`] with other [`Limits`] (tests use a small record cap).
+    pub fn open_with_limits(mut input: R, options: &ReadOptions, limits: Limits) -> Result<Self, ExportError> {
         let mut head = Vec::with_capacity(SNIFF);
         (&mut input).take(SNIFF as u64).read_to_end(&mut head).map_err(|e| ExportError::Read(e.to_string()))?;
         let sniffed = format::detect(&options.name, &head);
@@ -140,13 +152,12 @@ impl<R: Read> Export<R> {
             (None, Err(reason)) => return Err(ExportError::NotAnExport { reason, seen: vec![] }),
         };
         let stream = BufReader::with_capacity(BUFFER, Cursor::new(head).chain(input));
+        let (reference, cap) = (options.reference_time, limits.max_record_bytes);
         let rows = match format {
-            Format::Csv => Rows::Csv(csv_rows::CsvRows::new(stream, options.reference_time)?),
-            Format::Json => {
-                Rows::Json(json_rows::JsonRows::new(stream, json_rows::Framing::Array, options.reference_time))
-            }
+            Format::Csv => Rows::Csv(Box::new(csv_rows::CsvRows::new(stream, reference, cap)?)),
+            Format::Json => Rows::Json(json_rows::JsonRows::new(stream, json_rows::Framing::Array, reference, cap)),
             Format::JsonLines => {
-                Rows::Json(json_rows::JsonRows::new(stream, json_rows::Framing::Lines, options.reference_time))
+                Rows::Json(json_rows::JsonRows::new(stream, json_rows::Framing::Lines, reference, cap))
             }
         };
         Ok(Export { rows, format, seen: Default::default(), counts: Counts::default() })
@@ -201,7 +212,16 @@ impl<R: Read> Iterator for Export<R> {
 
 /// Reads a whole export into memory: for tests and small files.
 pub fn read_all<R: Read>(input: R, options: &ReadOptions) -> Result<(Vec<ExportItem>, Counts), ExportError> {
-    let mut export = Export::open(input, options)?;
+    read_all_with_limits(input, options, Limits::default())
+}
+
+/// [`read_all`] with other [`Limits`].
+pub fn read_all_with_limits<R: Read>(
+    input: R,
+    options: &ReadOptions,
+    limits: Limits,
+) -> Result<(Vec<ExportItem>, Counts), ExportError> {
+    let mut export = Export::open_with_limits(input, options, limits)?;
     let mut items = Vec::new();
     for item in export.by_ref() {
         items.push(item?);
