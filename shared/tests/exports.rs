@@ -352,3 +352,34 @@ fn json_lines_over_the_cap_are_skipped_to_the_next_newline() {
     );
     assert_eq!((counts.rows, counts.parsed), (5, 3));
 }
+
+#[test]
+fn the_upwork_id_in_the_url_wins_over_a_scrapers_own_id() {
+    let csv = "id,title,url\n\
+        42,Row id,https://www.upwork.com/jobs/Build-a-bot_~022058436318428575090/?referrer_url_path=/nx/search/jobs/\n\
+        6f1c2a9e-8d1b-4c57-9a43-0b3c2e7f1d55,UUID id,https://www.upwork.com/freelance-jobs/apply/Title_~0140c7f1b2e3d4a5b6/\n\
+        ~022019187901781624803,Ciphertext id,https://www.upwork.com/jobs/~022019187901781624803\n\
+        2019083744679169965,Numeric id,https://www.upwork.com/jobs/Title_~022019083744679169965/\n\
+        77,Id alone,\n\
+        88,Id and another site,https://example.com/jobs/88\n";
+    let jobs = only_jobs("ids.csv", csv.as_bytes());
+    let got: Vec<(&str, &str)> = jobs.iter().map(|j| (j.title.as_str(), j.job_id.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("Row id", "2058436318428575090"),
+            ("UUID id", "~0140c7f1b2e3d4a5b6"),
+            ("Ciphertext id", "2019187901781624803"),
+            ("Numeric id", "2019083744679169965"),
+            ("Id alone", "77"),
+            ("Id and another site", "88"),
+        ]
+    );
+    // The scraper's id stays in the raw record.
+    assert_eq!(jobs[0].raw["id"], "42");
+
+    // The same in JSON: one Upwork job exported by two scrapers with their own row ids is one job.
+    let a = br#"[{"id": "row-1", "title": "T", "url": "https://www.upwork.com/jobs/~022058436318428575090"}]"#;
+    let b = br#"{"id": 991, "title": "T", "link": "https://www.upwork.com/jobs/T_~022058436318428575090/"}"#;
+    assert_eq!(only_jobs("a.json", a)[0].job_id, only_jobs("b.jsonl", b)[0].job_id);
+}

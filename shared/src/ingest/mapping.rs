@@ -5,7 +5,9 @@
 //! - for a list field (skills, questions), the best-ranked alias that has any value supplies
 //!   the whole list, in array order;
 //! - a budget whose kind is not stated by its own text (`30 - 50`) takes it from the job type,
-//!   and a range is hourly.
+//!   and a range is hourly;
+//! - the job id is the Upwork id in the job's URL when it has one, else the id column's
+//!   ([`job_id`]).
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -59,11 +61,7 @@ pub fn build_job(hits: &mut [Hit<'_>], raw: Value, reference: DateTime<Utc>) -> 
         return Err((Rejection::MissingTitle, raw));
     };
     let mut url = fields.first(Field::Url, clean);
-    let job_id = fields
-        .first(Field::JobId, normalise_job_id)
-        .or_else(|| url.as_deref().and_then(job_id_from_url))
-        .or_else(|| url.as_deref().map(url_fingerprint));
-    let Some(job_id) = job_id else {
+    let Some(job_id) = job_id(fields.first(Field::JobId, normalise_job_id), url.as_deref()) else {
         return Err((Rejection::MissingIdAndUrl, raw));
     };
     if url.is_none() {
@@ -146,6 +144,20 @@ pub fn build_job(hits: &mut [Hit<'_>], raw: Value, reference: DateTime<Utc>) -> 
         external_urls,
         raw,
     })
+}
+
+/// The job's id, from the record's id column (`column`, normalised) and its URL.
+///
+/// Upwork's job id is the one in the job's URL (`…_~022058436318428575090` ->
+/// `2058436318428575090`, or a `~01…` ciphertext), so when the URL carries one, it wins over an
+/// `id` column that says something else: a scraper's own `id` is often its dataset row number
+/// or a UUID, and taking it would store the same Upwork job under a different id in each
+/// dataset (so it would be scored and alerted again) and break links by id. An id column
+/// holding the Upwork id itself (`2058436318428575090`, `~022058436318428575090`, the `~01…`
+/// ciphertext) agrees with the URL and changes nothing. Without an Upwork id in the URL, the id
+/// column is taken as it is; with neither, the URL's fingerprint ([`url_fingerprint`]).
+fn job_id(column: Option<String>, url: Option<&str>) -> Option<String> {
+    url.and_then(job_id_from_url).or(column).or_else(|| url.map(url_fingerprint))
 }
 
 /// A stable id for a job known only by a URL without Upwork's ciphertext.
