@@ -89,15 +89,10 @@ pub fn marker(priority: &str) -> &'static str {
     }
 }
 
-/// An amount in a currency: `$1,500`, or `1,500 EUR` for another currency.
+/// An amount in its currency: `$1,500`, `€1,200`, `£900`, or `1,200 CAD` (never `$` for another
+/// currency).
 fn amount(x: f64, currency: Option<&str>) -> String {
-    match currency.map(str::trim) {
-        None | Some("") | Some("USD") => money(x),
-        Some(code) => {
-            let code: String = one_line(code).chars().take(10).collect();
-            format!("{} {code}", money(x).trim_start_matches('$'))
-        }
-    }
+    crate::web::format::amount_text(x, currency)
 }
 
 /// Plain text: `$1,500 fixed`, `$30–$50/h`, `$30/h`, or `budget not stated`. Hourly jobs show
@@ -235,7 +230,10 @@ mod tests {
         assert_eq!(budget(false, Some(1500.0), None, None, Some("USD")), "$1,500 fixed");
         assert_eq!(budget(true, None, Some(30.0), Some(50.0), None), "$30–$50/h");
         assert_eq!(budget(true, Some(100.0), Some(30.0), None, None), "$30/h");
-        assert_eq!(budget(false, None, None, Some(40.0), Some("EUR")), "40 EUR/h");
+        assert_eq!(budget(false, None, None, Some(40.0), Some("EUR")), "€40/h");
+        assert_eq!(budget(false, Some(1200.0), None, None, Some("EUR")), "€1,200 fixed");
+        assert_eq!(budget(true, None, Some(20.0), Some(30.0), Some("GBP")), "£20–£30/h");
+        assert_eq!(budget(false, Some(900.0), None, None, Some("CAD")), "900 CAD fixed");
         assert_eq!(budget(false, Some(f64::NAN), None, None, None), "budget not stated");
         assert_eq!(proposals(10, Some(15)), "10–15 proposals");
         assert_eq!(proposals(50, None), "50+ proposals");

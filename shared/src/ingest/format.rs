@@ -14,14 +14,9 @@ pub enum Format {
 }
 
 impl Format {
-    /// Parses a user's `--format` value.
+    /// Parses a user's `--format` value (any case), one of [`NAMES`].
     pub fn from_name(name: &str) -> Option<Format> {
-        match name.to_ascii_lowercase().as_str() {
-            "csv" => Some(Format::Csv),
-            "json" => Some(Format::Json),
-            "jsonl" | "ndjson" | "jsonlines" => Some(Format::JsonLines),
-            _ => None,
-        }
+        NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, f)| *f)
     }
 
     /// The format a file name's suffix suggests.
@@ -40,6 +35,22 @@ impl fmt::Display for Format {
             Format::JsonLines => "jsonl",
         })
     }
+}
+
+/// The format names and file extensions the reader knows (lower case; matched in any case).
+pub const NAMES: [(&str, Format); 5] = [
+    ("csv", Format::Csv),
+    ("json", Format::Json),
+    ("jsonl", Format::JsonLines),
+    ("ndjson", Format::JsonLines),
+    ("jsonlines", Format::JsonLines),
+];
+
+/// The object-name suffixes an upload must end with to trigger the splitter: every extension of
+/// [`NAMES`] in lower and in upper case (S3's suffix filters are case-sensitive). template.yaml's
+/// S3 notifications must list exactly these (upflow-tests' `template` test checks it).
+pub fn trigger_suffixes() -> Vec<String> {
+    NAMES.iter().flat_map(|(n, _)| [format!(".{n}"), format!(".{}", n.to_ascii_uppercase())]).collect()
 }
 
 /// The UTF-8 byte order mark.

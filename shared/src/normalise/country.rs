@@ -28,6 +28,21 @@ pub fn normalise_country(s: &str) -> Option<String> {
     Some(name.to_owned())
 }
 
+/// The form in which two spellings of one country compare equal, for matching a profile's list
+/// against a job (`USA`, `US`, `us`, `United States of America` and `united  states` all give
+/// `united states`): [`normalise_country`] of the input with whitespace runs collapsed and a
+/// 2- or 3-letter input read as an ISO code in any case, then lowercased. `None` when
+/// [`normalise_country`] gives `None`.
+pub fn country_key(s: &str) -> Option<String> {
+    let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = if (2..=3).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphabetic()) {
+        t.to_ascii_uppercase()
+    } else {
+        t
+    };
+    normalise_country(&t).map(|name| name.to_lowercase())
+}
+
 /// Alternative spellings (matched case-insensitively) and the name each stands for.
 const VARIANTS: [(&str, &str); 42] = [
     ("United States of America", "United States"),
@@ -671,6 +686,33 @@ mod tests {
         assert_eq!(n("CZE").as_deref(), Some("Czech Republic"));
         assert_eq!(n("Türkiye").as_deref(), Some("Turkey"));
         assert_eq!(n("UAE").as_deref(), Some("United Arab Emirates"));
+    }
+
+    #[test]
+    fn every_spelling_of_a_country_has_one_key() {
+        let k = |s: &str| country_key(s);
+        for spelling in [
+            "USA",
+            "US",
+            "us",
+            "usa",
+            "United States",
+            "united states",
+            "United States of America",
+            "U.S.",
+            "u.s.a.",
+            " United\tStates ",
+        ] {
+            assert_eq!(k(spelling).as_deref(), Some("united states"), "{spelling:?}");
+        }
+        for spelling in ["UK", "uk", "GB", "gb", "GBR", "United Kingdom", "Great Britain", "U.K."] {
+            assert_eq!(k(spelling).as_deref(), Some("united kingdom"), "{spelling:?}");
+        }
+        assert_eq!(k("RUS"), k("Russian Federation"));
+        assert_eq!(k("vn"), k("Viet Nam"));
+        assert_eq!(k("Chad").as_deref(), Some("chad"));
+        assert_ne!(k("India"), k("Indonesia"));
+        assert_eq!(k("N/A"), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod boolean;
 pub mod country;
+pub mod currency;
 pub mod date;
 pub mod job_type;
 pub mod money;

@@ -1,20 +1,44 @@
 //! Hard filters: checked before any scoring, so a job that cannot be taken costs no LLM call.
+//!
+//! The profile's amounts are US dollars. A budget in another currency is converted with the
+//! approximate table of [`crate::normalise::currency`] before it is compared; a budget in a
+//! currency the table does not know never fails a filter (it is logged, saying why). Countries
+//! match however they are spelled (`USA`, `US`, `United States of America`, `us`), through
+//! [`crate::normalise::country::country_key`] on both sides.
+
+use tracing::info;
 
 use super::Filters;
 use crate::job::Job;
+use crate::normalise::country::country_key;
+use crate::normalise::currency::{format_with_usd, grouped, to_usd};
 
-/// The first filter `job` fails, as a sentence naming it ("fixed budget $150 < $500"); `None`
-/// when it passes. A value the export does not know never fails a filter.
+/// The first filter `job` fails, as a sentence naming it ("fixed budget $150 < $500",
+/// "fixed budget €300 (about $342) < $500"); `None` when it passes. A value the export does not
+/// know never fails a filter, nor does a budget in a currency without a known rate.
 pub fn failed_filter(job: &Job, filters: &Filters) -> Option<String> {
+    let currency = job.currency.as_deref();
+    let in_usd = |amount: f64, filter: &str| {
+        let usd = to_usd(amount, currency);
+        if usd.is_none() {
+            info!(
+                job_id = %job.job_id,
+                currency = currency.unwrap_or(""),
+                filter,
+                "no exchange rate known for the job's currency: the budget filter does not apply"
+            );
+        }
+        usd
+    };
     if let (Some(min), Some(budget)) = (filters.min_fixed_budget, job.fixed_budget) {
-        if budget < min {
-            return Some(format!("fixed budget {} < {}", money(budget), money(min)));
+        if in_usd(budget, "min_fixed_budget").is_some_and(|usd| usd < min) {
+            return Some(format!("fixed budget {} < {}", format_with_usd(budget, currency, ""), money(min)));
         }
     }
     if let Some(min) = filters.min_hourly_rate {
         if let Some(best) = job.hourly_max.or(job.hourly_min) {
-            if best < min {
-                return Some(format!("hourly rate up to {}/h < {}/h", money(best), money(min)));
+            if in_usd(best, "min_hourly_rate").is_some_and(|usd| usd < min) {
+                return Some(format!("hourly rate up to {} < {}/h", format_with_usd(best, currency, "/h"), money(min)));
             }
         }
     }
@@ -22,8 +46,10 @@ pub fn failed_filter(job: &Job, filters: &Filters) -> Option<String> {
         return Some("client payment not verified".into());
     }
     if let Some(country) = &job.client.country {
-        if filters.excluded_client_countries.iter().any(|c| c.eq_ignore_ascii_case(country)) {
-            return Some(format!("client country {country} is excluded"));
+        if let Some(key) = country_key(country) {
+            if filters.excluded_client_countries.iter().any(|c| country_key(c).as_ref() == Some(&key)) {
+                return Some(format!("client country {country} is excluded"));
+            }
         }
     }
     if let (Some(max), Some(p)) = (filters.max_proposals, job.proposals) {
@@ -39,23 +65,9 @@ pub fn failed_filter(job: &Job, filters: &Filters) -> Option<String> {
     None
 }
 
-/// `$1,500` / `$12.50`.
+/// US dollars: `$1,500` / `$12.50`.
 pub fn money(amount: f64) -> String {
-    let whole = amount.trunc() as i64;
-    let cents = ((amount - amount.trunc()) * 100.0).round() as i64;
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    if cents == 0 {
-        format!("${grouped}")
-    } else {
-        format!("${grouped}.{cents:02}")
-    }
+    format!("${}", grouped(amount))
 }
 
 #[cfg(test)]
@@ -116,6 +128,66 @@ mod tests {
         j.proposals = Some(Proposals { min: 10, max: Some(15) });
         assert_eq!(failed_filter(&j, &filters), None);
         assert_eq!(failed_filter(&j, &Filters::default()), None);
+    }
+
+    #[test]
+    fn excluded_countries_match_every_spelling() {
+        for excluded in ["USA", "US", "us", "United States", "United States of America", "united states"] {
+            let filters = Filters { excluded_client_countries: vec![excluded.into()], ..Filters::default() };
+            for country in ["United States", "USA", "US", "United States of America", "us", "U.S."] {
+                let mut j = job();
+                j.client.country = Some(country.into());
+                assert_eq!(
+                    failed_filter(&j, &filters),
+                    Some(format!("client country {country} is excluded")),
+                    "{excluded:?} excludes {country:?}"
+                );
+            }
+            let mut j = job();
+            j.client.country = Some("United Kingdom".into());
+            assert_eq!(failed_filter(&j, &filters), None, "{excluded:?} leaves the UK");
+        }
+        let filters = Filters { excluded_client_countries: vec!["UK".into(), "IND".into()], ..Filters::default() };
+        for country in ["GB", "GBR", "United Kingdom", "Great Britain", "uk", "India", "IN", "ind"] {
+            let mut j = job();
+            j.client.country = Some(country.into());
+            assert!(failed_filter(&j, &filters).is_some(), "{country:?}");
+        }
+        for country in ["Indonesia", "Ukraine", "", "N/A"] {
+            let mut j = job();
+            j.client.country = Some(country.into());
+            assert_eq!(failed_filter(&j, &filters), None, "{country:?}");
+        }
+    }
+
+    #[test]
+    fn budgets_in_another_currency_are_compared_in_us_dollars() {
+        let filters = Filters { min_fixed_budget: Some(500.0), min_hourly_rate: Some(40.0), ..Filters::default() };
+        let mut j = job();
+        // €460 is about $524: over the $500 minimum, though 460 < 500.
+        j.fixed_budget = Some(460.0);
+        j.currency = Some("EUR".into());
+        assert_eq!(failed_filter(&j, &filters), None);
+        // ¥50,000 is about $345: under it, though 50,000 > 500.
+        j.fixed_budget = Some(50_000.0);
+        j.currency = Some("JPY".into());
+        assert_eq!(failed_filter(&j, &filters).unwrap(), "fixed budget 50,000 JPY (about $345) < $500");
+        j.fixed_budget = Some(400.0);
+        j.currency = Some("EUR".into());
+        assert_eq!(failed_filter(&j, &filters).unwrap(), "fixed budget €400 (about $456) < $500");
+        j.currency = Some("USD".into());
+        assert_eq!(failed_filter(&j, &filters).unwrap(), "fixed budget $400 < $500");
+        // A currency without a known rate never fails the budget filters.
+        j.currency = Some("XYZ".into());
+        assert_eq!(failed_filter(&j, &filters), None);
+        j.fixed_budget = None;
+        j.hourly_max = Some(3.0);
+        assert_eq!(failed_filter(&j, &filters), None);
+        j.currency = Some("GBP".into());
+        j.hourly_max = Some(25.0);
+        assert_eq!(failed_filter(&j, &filters).unwrap(), "hourly rate up to £25/h (about $34/h) < $40/h");
+        j.hourly_max = Some(32.0);
+        assert_eq!(failed_filter(&j, &filters), None, "£32 is about $43");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use crate::evaluation::{Assessment, Complexity, CriterionScore, RateType, Scores, SuggestedBid, Usage};
 use crate::job::{Job, JobType};
+use crate::normalise::currency::{format_amount, format_with_usd, to_usd};
 use crate::profile::filters::money;
 use crate::profile::{Level, Profile};
 
@@ -142,11 +143,18 @@ fn contains_word(haystack: &str, needle: &str) -> bool {
     false
 }
 
+/// The budget criterion, banded in US dollars (a budget in another currency is converted with
+/// [`crate::normalise::currency`]'s approximate table; one in an unknown currency is not rated).
 fn budget(job: &Job) -> CriterionScore {
+    let cur = job.currency.as_deref();
+    let unrated = |x: f64| {
+        score(4.0, format!("Budget {}: no exchange rate is known for it, so it is not rated.", format_amount(x, cur)))
+    };
     match job.job_type {
         JobType::Fixed | JobType::Unknown if job.fixed_budget.is_some() => {
             let b = job.fixed_budget.unwrap_or_default();
-            let v = match b {
+            let Some(usd) = to_usd(b, cur) else { return unrated(b) };
+            let v = match usd {
                 b if b < 250.0 => 1.0,
                 b if b < 500.0 => 2.5,
                 b if b < 1000.0 => 4.5,
@@ -156,11 +164,12 @@ fn budget(job: &Job) -> CriterionScore {
                 b if b < 10_000.0 => 9.0,
                 _ => 10.0,
             };
-            score(v, format!("Fixed budget {}.", money(b)))
+            score(v, format!("Fixed budget {}.", format_with_usd(b, cur, "")))
         }
         JobType::Hourly if job.hourly_max.or(job.hourly_min).is_some() => {
             let top = job.hourly_max.or(job.hourly_min).unwrap_or_default();
-            let v = match top {
+            let Some(top_usd) = to_usd(top, cur) else { return unrated(top) };
+            let v = match top_usd {
                 r if r < 20.0 => 1.5,
                 r if r < 30.0 => 3.0,
                 r if r < 40.0 => 4.5,
@@ -170,8 +179,10 @@ fn budget(job: &Job) -> CriterionScore {
                 _ => 9.5,
             };
             let range = match (job.hourly_min, job.hourly_max) {
-                (Some(lo), Some(hi)) if lo != hi => format!("{}-{}/h", money(lo), money(hi)),
-                _ => format!("{}/h", money(top)),
+                (Some(lo), Some(hi)) if lo != hi => {
+                    format!("{}-{}", format_amount(lo, cur), format_with_usd(hi, cur, "/h"))
+                }
+                _ => format_with_usd(top, cur, "/h"),
             };
             score(v, format!("Hourly rate {range}."))
         }
@@ -308,8 +319,12 @@ fn red_flags(job: &Job, profile: &Profile) -> Vec<String> {
         flags.push("client payment not verified".to_string());
     }
     if let (Some(min), Some(b)) = (profile.filters.min_fixed_budget, job.fixed_budget) {
-        if b < min {
-            flags.push(format!("fixed budget {} under {}", money(b), money(min)));
+        if to_usd(b, job.currency.as_deref()).is_some_and(|usd| usd < min) {
+            flags.push(format!(
+                "fixed budget {} under {}",
+                format_with_usd(b, job.currency.as_deref(), ""),
+                money(min)
+            ));
         }
     }
     if job.proposals.is_some_and(|p| p.min >= 50) {
@@ -330,9 +345,11 @@ fn red_flags(job: &Job, profile: &Profile) -> Vec<String> {
 
 fn complexity(job: &Job) -> Complexity {
     let chars = job.description.as_deref().map(|d| d.chars().count()).unwrap_or(0);
-    let big =
-        job.fixed_budget.is_some_and(|b| b >= 5000.0) || job.hourly_max.is_some_and(|r| r >= 80.0) || chars > 3000;
-    let small = job.fixed_budget.is_some_and(|b| b < 500.0) || chars < 300;
+    let usd = |x: Option<f64>| x.and_then(|v| to_usd(v, job.currency.as_deref()));
+    let big = usd(job.fixed_budget).is_some_and(|b| b >= 5000.0)
+        || usd(job.hourly_max).is_some_and(|r| r >= 80.0)
+        || chars > 3000;
+    let small = usd(job.fixed_budget).is_some_and(|b| b < 500.0) || chars < 300;
     if big {
         Complexity::High
     } else if small {
@@ -342,19 +359,23 @@ fn complexity(job: &Job) -> Complexity {
     }
 }
 
+/// The bid, in US dollars as every suggested bid is (converted from the job's currency; no
+/// figure when its rate is unknown).
 fn suggested_bid(job: &Job) -> SuggestedBid {
+    let cur = job.currency.as_deref();
     match job.job_type {
         JobType::Hourly => match (job.hourly_min, job.hourly_max) {
             (lo, Some(hi)) => SuggestedBid {
-                amount: Some(hi),
+                amount: to_usd(hi, cur),
                 rate_type: RateType::Hourly,
                 rationale: format!(
                     "The top of the client's range{}.",
-                    lo.map(|l| format!(" ({}-{}/h)", money(l), money(hi))).unwrap_or_default()
+                    lo.map(|l| format!(" ({}-{}/h)", format_amount(l, cur), format_amount(hi, cur)))
+                        .unwrap_or_default()
                 ),
             },
             (Some(lo), None) => SuggestedBid {
-                amount: Some(lo),
+                amount: to_usd(lo, cur),
                 rate_type: RateType::Hourly,
                 rationale: "The client's stated rate.".into(),
             },
@@ -366,7 +387,7 @@ fn suggested_bid(job: &Job) -> SuggestedBid {
         },
         _ => match job.fixed_budget {
             Some(b) => SuggestedBid {
-                amount: Some(b),
+                amount: to_usd(b, cur),
                 rate_type: RateType::Fixed,
                 rationale: "At the client's budget.".into(),
             },
@@ -456,6 +477,37 @@ mod tests {
         let (low, p) = grade(&profile, &b);
         assert_eq!(p, Priority::Low, "{low}");
         assert!(b.red_flags.len() >= 3, "{:?}", b.red_flags);
+    }
+
+    #[test]
+    fn a_budget_in_another_currency_is_banded_in_us_dollars() {
+        let profile = LoadedProfile::default_profile().profile;
+        let now = chrono::Utc::now();
+        let mut j = job("FastAPI backend", "Python async REST API with PostgreSQL.");
+        // €2,700 is about $3,078: the $3,000-$5,000 band, where 2,700 alone would be lower.
+        j.fixed_budget = Some(2700.0);
+        j.currency = Some("EUR".into());
+        let a = assess(&j, &profile, now);
+        assert_eq!(a.scores.budget.score, 8.0, "{:?}", a.scores.budget);
+        assert_eq!(a.scores.budget.reason, "Fixed budget €2,700 (about $3,078).");
+        assert_eq!(a.suggested_bid.amount, Some(2700.0 * 1.14), "the bid is in US dollars");
+        // ¥60,000 is about $414: under the profile's $500 minimum.
+        j.fixed_budget = Some(60_000.0);
+        j.currency = Some("JPY".into());
+        let a = assess(&j, &profile, now);
+        assert_eq!(a.scores.budget.score, 2.5, "{:?}", a.scores.budget);
+        assert!(
+            a.red_flags.contains(&"fixed budget 60,000 JPY (about $414) under $500".to_string()),
+            "{:?}",
+            a.red_flags
+        );
+        // An unknown currency is not rated, and no bid figure is made up.
+        j.currency = Some("XYZ".into());
+        let a = assess(&j, &profile, now);
+        assert_eq!(a.scores.budget.score, 4.0);
+        assert!(a.scores.budget.reason.contains("60,000 XYZ") && a.scores.budget.reason.contains("not rated"));
+        assert_eq!(a.suggested_bid.amount, None);
+        assert!(!a.red_flags.iter().any(|f| f.contains("fixed budget")), "{:?}", a.red_flags);
     }
 
     #[test]

@@ -149,15 +149,10 @@ fn wrap_italic(escaped: &str) -> String {
     format!("_{escaped}_")
 }
 
-/// An amount in the job's currency: `$1,500`, or `1,500 EUR` for another currency.
+/// An amount in the job's currency: `$1,500`, `€1,200`, `£900`, or `1,200 CAD` (never `$` for
+/// another currency).
 fn amount(x: f64, currency: Option<&str>) -> String {
-    match currency.map(str::trim) {
-        None | Some("") | Some("USD") => money(x),
-        Some(code) => {
-            let code: String = code.chars().take(10).collect();
-            format!("{} {code}", money(x).trim_start_matches('$'))
-        }
-    }
+    crate::web::format::amount_text(x, currency)
 }
 
 /// `$1,500 fixed`, `$30–$50/h`, `$30/h`, or `not stated`.
@@ -347,7 +342,7 @@ mod tests {
         j.hourly_max = None;
         assert_eq!(budget(&j), "$30/h");
         j.currency = Some("EUR".into());
-        assert_eq!(budget(&j), "30 EUR/h");
+        assert_eq!(budget(&j), "€30/h");
         j.hourly_min = None;
         assert_eq!(budget(&j), "not stated");
         j.client = Client::default();
@@ -364,6 +359,18 @@ mod tests {
         assert!(m.starts_with("🔹 ") && m.contains("Job id: 123"), "{m}");
         j.job_id = "~02xyz".into();
         assert!(job_link(&j).contains("(https://www.upwork.com/jobs/~02xyz)"));
+    }
+
+    #[test]
+    fn a_euro_budget_is_shown_in_euros() {
+        let mut j = job();
+        j.currency = Some("EUR".into());
+        j.fixed_budget = Some(1200.0);
+        let m = format_alert(&j, &Assessment::example(), 82.5, Priority::High);
+        check(&m);
+        let plain = plain_text(&m).unwrap();
+        assert!(plain.contains("Budget: €1,200 fixed"), "{plain}");
+        assert!(!plain.contains("$1,200"), "{plain}");
     }
 
     #[test]

@@ -16,16 +16,11 @@ fn known(x: Option<f64>) -> Option<f64> {
     x.filter(|v| v.is_finite() && *v >= 0.0)
 }
 
-/// An amount in the job's currency: `$1,500`, or `1,500 EUR` for another currency.
+/// An amount in the job's currency: `$1,500`, `€1,200`, `£900`, or `1,200 CAD` for a currency
+/// without a symbol ([`crate::normalise::currency::format_amount`]); never `$` for another
+/// currency.
 pub fn amount_text(x: f64, currency: Option<&str>) -> String {
-    match currency.map(str::trim) {
-        None | Some("") => money(x),
-        Some(code) if code.eq_ignore_ascii_case("USD") => money(x),
-        Some(code) => {
-            let code: String = code.chars().filter(|c| !c.is_whitespace()).take(10).collect();
-            format!("{} {code}", money(x).trim_start_matches('$'))
-        }
-    }
+    crate::normalise::currency::format_amount(x, currency)
 }
 
 /// The budget: `$1,500` (fixed), `$30–$50/h` or `$30/h` (hourly), or `—`. Hourly jobs show their
@@ -173,6 +168,8 @@ pub(crate) mod tests {
             model: None,
             assessment: Assessment::example(),
             evaluated_at: Utc.with_ymd_and_hms(2026, 11, 20, 8, 31, 0).unwrap(),
+            profile_version: "0123456789abcdef".into(),
+            stale: false,
         }
     }
 
@@ -192,7 +189,10 @@ pub(crate) mod tests {
         i.hourly_min = None;
         assert_eq!(budget_text(&i), "$30/h");
         i.currency = Some("EUR".into());
-        assert_eq!(budget_text(&i), "30 EUR/h");
+        assert_eq!(budget_text(&i), "€30/h");
+        i.hourly_min = Some(25.0);
+        assert_eq!(budget_text(&i), "€25–€30/h");
+        i.hourly_min = None;
         i.hourly_max = Some(f64::NAN);
         assert_eq!(budget_text(&i), "—");
         // An hourly job that only states a fixed figure still shows it, and vice versa.
@@ -203,6 +203,15 @@ pub(crate) mod tests {
         i.fixed_budget = Some(-5.0);
         i.hourly_min = Some(40.0);
         assert_eq!(budget_text(&i), "$40/h");
+    }
+
+    #[test]
+    fn a_budget_in_euros_shows_euros_not_dollars() {
+        let mut i = item();
+        i.currency = Some("EUR".into());
+        i.fixed_budget = Some(1200.0);
+        assert_eq!(budget_text(&i), "€1,200");
+        assert!(!budget_text(&i).contains('$'));
     }
 
     #[test]
@@ -268,7 +277,9 @@ pub(crate) mod tests {
     fn currencies() {
         assert_eq!(amount_text(1500.0, None), "$1,500");
         assert_eq!(amount_text(1500.0, Some("usd")), "$1,500");
-        assert_eq!(amount_text(1500.0, Some(" GBP ")), "1,500 GBP");
+        assert_eq!(amount_text(1500.0, Some(" GBP ")), "£1,500");
+        assert_eq!(amount_text(1200.0, Some("EUR")), "€1,200");
+        assert_eq!(amount_text(1200.0, Some("CAD")), "1,200 CAD");
         assert_eq!(amount_text(1.0, Some("A VERY LONG CURRENCY NAME")), "1 AVERYLONGC");
     }
 }
