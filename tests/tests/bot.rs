@@ -23,6 +23,9 @@ const TOKEN: &str = "110201543:bot-test-token";
 const SECRET: &str = "webhook_secret-1";
 const CHAT: i64 = 424_242;
 const FOREIGN: i64 = 999_999;
+/// An allowed supergroup, and one that is not.
+const GROUP: i64 = -100_555;
+const FOREIGN_GROUP: i64 = -100_777;
 
 /// Titles Telegram's parser chokes on unless every reserved character is escaped.
 const HOSTILE: [&str; 2] = ["*_[]()~>#+-=|{}.!", "<script>alert(1)</script>"];
@@ -55,9 +58,18 @@ impl Setup {
         self.bot.handle_update(&callback(self.id(), chat, message_id, data)).await
     }
 
-    /// The calls made since `from`, as (method, body).
+    /// The calls made since `from`, as (method, body), without `getMe` (the bot asks who it is
+    /// once, for the first group message that names a bot, mentions someone or replies).
     fn calls_since(&self, from: usize) -> Vec<(String, Value)> {
-        self.fake.calls().split_off(from)
+        self.fake.calls().split_off(from).into_iter().filter(|(m, _)| m != "getMe").collect()
+    }
+
+    /// Sends `text` in the group `chat` as a new update (a command or a mention gets its
+    /// entity, as Telegram marks them).
+    async fn say_in_group(&self, chat: i64, text: &str) -> Value {
+        let update = group_message(self.id(), chat, text);
+        self.bot.handle_update(&update).await.unwrap_or_else(|e| panic!("{text}: {e}"));
+        update
     }
 
     /// The plain texts of the messages sent since `from`, each checked as Telegram would.
@@ -90,6 +102,24 @@ fn message(update_id: i64, chat: i64, text: &str) -> Value {
         m["entities"] = json!([{"type": "bot_command", "offset": 0, "length": len}]);
     }
     json!({"update_id": update_id, "message": m})
+}
+
+/// `text` in the supergroup `chat`, from a user, with a `mention` entity for each `@name` word.
+fn group_message(update_id: i64, chat: i64, text: &str) -> Value {
+    let mut update = message(update_id, chat, text);
+    let m = &mut update["message"];
+    m["chat"] = json!({"id": chat, "type": "supergroup", "title": "A group"});
+    m["from"]["id"] = json!(CHAT);
+    let mut entities = m.get("entities").and_then(Value::as_array).cloned().unwrap_or_default();
+    let mut offset = 0;
+    for word in text.split(' ') {
+        if word.starts_with('@') {
+            entities.push(json!({"type": "mention", "offset": offset, "length": word.encode_utf16().count()}));
+        }
+        offset += word.encode_utf16().count() + 1;
+    }
+    m["entities"] = json!(entities);
+    update
 }
 
 fn callback(update_id: i64, chat: i64, message_id: i64, data: &str) -> Value {
@@ -141,13 +171,8 @@ fn hostile_export() -> Vec<u8> {
 }
 
 async fn evaluate_all(pool: &Db, profile: &LoadedProfile, ids: &[String]) {
-    let evaluator = Evaluator {
-        db: pool.clone(),
-        scorer: Scorer::Rules(RulesScorer),
-        profile: profile.clone(),
-        alerter: None,
-        concurrency: 4,
-    };
+    let evaluator =
+        Evaluator { concurrency: 4, ..Evaluator::new(pool.clone(), Scorer::Rules(RulesScorer), profile.clone()) };
     let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
     for id in ids {
         evaluator.evaluate(id, deadline).await.unwrap_or_else(|e| panic!("evaluate {id}: {e}"));
@@ -165,12 +190,12 @@ async fn setup() -> Setup {
     }
     let fake = fake_telegram::start(TOKEN).await;
     // The bot reads through pgbouncer in transaction mode, as behind Supabase's pooler.
-    let bot = Bot {
-        db: upflow::store::connect(&db.pgbouncer_url(), None).unwrap(),
-        telegram: fake.client(),
+    let bot = Bot::new(
+        upflow::store::connect(&db.pgbouncer_url(), None).unwrap(),
+        fake.client(),
         profile,
-        config: BotConfig { webhook_secret: SECRET.into(), allowed_chat_ids: vec![CHAT, -100_555] },
-    };
+        BotConfig { webhook_secret: SECRET.into(), allowed_chat_ids: vec![CHAT, GROUP] },
+    );
     Setup { _db: db, pool, fake, bot, next_update: std::cell::Cell::new(1000) }
 }
 
@@ -318,19 +343,19 @@ async fn a_foreign_chat_gets_one_refusal_and_no_data() {
         let client = s.pool.get().await.unwrap();
         client.query_typed("SELECT title FROM jobs", &[]).await.unwrap().iter().map(|r| r.get(0)).collect()
     };
+    let before = s.fake.calls().len();
     for text in ["/top", "/job 2058436318428575090", "/stats", "/new", "hello"] {
-        let before = s.fake.calls().len();
         s.say(FOREIGN, text).await;
-        let calls = s.calls_since(before);
-        assert_eq!(calls.len(), 1, "{text}: exactly one call: {calls:?}");
-        assert_eq!(calls[0].0, "sendMessage");
-        assert_eq!(calls[0].1["chat_id"], json!(FOREIGN.to_string()));
-        assert!(calls[0].1.get("reply_markup").is_none());
-        let plain = checked(calls[0].1["text"].as_str().unwrap());
-        assert!(plain.contains("private") && plain.len() < 120, "{plain}");
-        assert!(!plain.contains("2058436318428575090") && !plain.contains("/100"));
-        assert!(titles.iter().all(|t| !plain.contains(t.as_str())));
     }
+    let calls = s.calls_since(before);
+    assert_eq!(calls.len(), 1, "one refusal for five messages: {calls:?}");
+    assert_eq!(calls[0].0, "sendMessage");
+    assert_eq!(calls[0].1["chat_id"], json!(FOREIGN.to_string()));
+    assert!(calls[0].1.get("reply_markup").is_none());
+    let plain = checked(calls[0].1["text"].as_str().unwrap());
+    assert!(plain.contains("private") && plain.len() < 120, "{plain}");
+    assert!(!plain.contains("2058436318428575090") && !plain.contains("/100"));
+    assert!(titles.iter().all(|t| !plain.contains(t.as_str())));
     // A button pressed in a foreign chat: only the acknowledgement, with the refusal.
     let before = s.fake.calls().len();
     s.press(FOREIGN, 1, "top:5:5:").await.unwrap();
@@ -341,6 +366,46 @@ async fn a_foreign_chat_gets_one_refusal_and_no_data() {
     let chats: i64 =
         s.pool.get().await.unwrap().query_typed("SELECT count(*) FROM telegram_chats", &[]).await.unwrap()[0].get(0);
     assert_eq!(chats, 0, "a foreign /new leaves no state");
+}
+
+#[tokio::test]
+async fn a_foreign_chat_sending_three_messages_gets_one_refusal() {
+    let s = setup().await;
+    let other = FOREIGN + 1;
+    for text in ["/start", "/top", "please?"] {
+        s.say(FOREIGN, text).await;
+    }
+    s.say(other, "/help").await;
+    let refusals: Vec<String> = s
+        .calls_since(0)
+        .iter()
+        .map(|(m, body)| {
+            assert_eq!(m, "sendMessage");
+            body["chat_id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(refusals, [FOREIGN.to_string(), other.to_string()], "one refusal per chat");
+    // Remembered in Postgres: a new process (a new Bot) does not refuse again.
+    let again = Bot::new(s.bot.db.clone(), s.fake.client(), s.bot.profile.clone(), s.bot.config.clone());
+    again.handle_update(&message(s.id(), FOREIGN, "/top")).await.unwrap();
+    assert_eq!(s.calls_since(0).len(), 2);
+    // The allowed chat is answered as ever.
+    s.say(CHAT, "/help").await;
+    assert_eq!(s.calls_since(0).len(), 3);
+}
+
+#[tokio::test]
+async fn a_refusal_that_could_not_be_sent_is_sent_with_the_next_message() {
+    let s = setup().await;
+    s.fake.fail_next_with(3, 502, "Bad Gateway");
+    let e = s.bot.handle_update(&message(s.id(), FOREIGN, "/top")).await.unwrap_err();
+    assert!(matches!(e, BotError::Telegram(_)), "{e}");
+    assert!(s.fake.sent_texts().is_empty());
+    s.say(FOREIGN, "/top").await;
+    s.say(FOREIGN, "/top").await;
+    let sent = s.fake.sent_texts();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(checked(&sent[0]).contains("private"));
 }
 
 #[tokio::test]
@@ -514,7 +579,7 @@ async fn telegrams_429_is_waited_out() {
 #[tokio::test]
 async fn groups_only_get_answers_to_commands_and_odd_updates_are_ignored() {
     let s = setup().await;
-    let mut update = message(s.id(), -100_555, "just chatting");
+    let mut update = message(s.id(), GROUP, "just chatting");
     update["message"]["chat"]["type"] = json!("supergroup");
     s.bot.handle_update(&update).await.unwrap();
     let edited =
@@ -524,4 +589,64 @@ async fn groups_only_get_answers_to_commands_and_odd_updates_are_ignored() {
     s.bot.handle_update(&sticker).await.unwrap();
     assert!(s.fake.calls().is_empty());
     assert!(matches!(s.bot.handle_update(&json!([1, 2])).await, Err(BotError::BadUpdate(_))));
+}
+
+#[tokio::test]
+async fn a_group_message_not_for_the_bot_gets_nothing_allowed_or_not() {
+    let s = setup().await;
+    for chat in [GROUP, FOREIGN_GROUP] {
+        for text in [
+            "just chatting",
+            "see /top later",
+            "/top@some_other_bot",
+            "/stats@some_other_bot please",
+            "hey @someone_else, /top",
+        ] {
+            s.say_in_group(chat, text).await;
+        }
+        let mut sticker = group_message(s.id(), chat, "");
+        sticker["message"].as_object_mut().unwrap().remove("text");
+        sticker["message"]["sticker"] = json!({});
+        s.bot.handle_update(&sticker).await.unwrap();
+    }
+    assert_eq!(s.calls_since(0), vec![], "nothing but, at most, getMe");
+    let refused: i64 =
+        s.pool.get().await.unwrap().query_typed("SELECT count(*) FROM telegram_refusals", &[]).await.unwrap()[0].get(0);
+    assert_eq!(refused, 0, "a message that was not for the bot refuses no one");
+}
+
+#[tokio::test]
+async fn a_group_gets_answers_to_what_is_addressed_to_the_bot() {
+    let s = setup().await;
+    for (text, expected) in [
+        ("/help@upflow_test_bot", "/top"),
+        ("/help@Upflow_Test_Bot", "/top"),
+        ("/help", "/top"),
+        ("@upflow_test_bot /top 3", "Top jobs 1–3"),
+    ] {
+        let before = s.fake.calls().len();
+        s.say_in_group(GROUP, text).await;
+        let sent = s.sent_since(before);
+        assert_eq!(sent.len(), 1, "{text}: {sent:?}");
+        assert!(sent[0].contains(expected), "{text}: {}", sent[0]);
+        assert_eq!(s.calls_since(before)[0].1["chat_id"], json!(GROUP.to_string()));
+    }
+    // A reply to one of the bot's messages is for it too.
+    let mut reply = group_message(s.id(), GROUP, "and the next ones?");
+    reply["message"]["reply_to_message"] =
+        json!({"message_id": 1, "from": {"id": fake_telegram::BOT_ID, "is_bot": true, "first_name": "upflow"}});
+    let before = s.fake.calls().len();
+    s.bot.handle_update(&reply).await.unwrap();
+    assert_eq!(s.sent_since(before).len(), 1, "the help, in answer to a reply");
+    // Telegram was asked who the bot is once.
+    assert_eq!(s.fake.calls().iter().filter(|(m, _)| m == "getMe").count(), 1);
+
+    // A foreign group addressing the bot: one refusal, once.
+    let before = s.fake.calls().len();
+    s.say_in_group(FOREIGN_GROUP, "/top@upflow_test_bot").await;
+    s.say_in_group(FOREIGN_GROUP, "@upflow_test_bot /stats").await;
+    s.say_in_group(FOREIGN_GROUP, "/new").await;
+    let sent = s.sent_since(before);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].contains("private"), "{}", sent[0]);
 }

@@ -5,9 +5,12 @@
 //! The webhook checks the secret with [`Bot::secret_ok`] (401 when it is wrong) and passes
 //! every update to [`Bot::handle_update`], then answers 200 whatever happened: an error is
 //! logged, never turned into a 5xx that makes Telegram deliver the update again. A redelivered
-//! update (same `update_id`) is ignored; a chat that is not allowed gets one short refusal and
-//! nothing else. Telegram calls have a deadline of [`TELEGRAM_DEADLINE`] per update, within
-//! which the client waits out a 429's `retry_after`.
+//! update (same `update_id`) is ignored. In a group or supergroup the bot only reacts to what is
+//! addressed to it, as Telegram's privacy mode delivers it (a command for it or for no bot in
+//! particular, a mention, a reply to its message): anything else gets no answer at all, from an
+//! allowed chat or not. A chat that is not allowed gets one short refusal, once ever (the chats
+//! told are remembered in `telegram_refusals`), and nothing else. Telegram calls have a deadline
+//! of [`TELEGRAM_DEADLINE`] per update, within which the client waits out a 429's `retry_after`.
 //!
 //! - [`update`]: the parts of Telegram's `Update` read here.
 //! - [`command`]: commands and `/top` page buttons.
@@ -20,6 +23,7 @@ pub mod store;
 pub mod text;
 pub mod update;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -29,7 +33,7 @@ use tracing::{debug, info, warn};
 
 use self::command::{Command, TopRequest};
 use self::format::{JobCard, TopPage};
-use self::update::{CallbackQuery, Message, Update};
+use self::update::{BotIdentity, CallbackQuery, Message, Update};
 use crate::config::{optional, required, ConfigError};
 use crate::profile::LoadedProfile;
 use crate::store::Db;
@@ -149,16 +153,22 @@ impl BotError {
     }
 }
 
-/// The bot: built once per process, shared by every webhook call.
+/// The bot: built once per process ([`Bot::new`]), shared by every webhook call.
 #[derive(Debug, Clone)]
 pub struct Bot {
     pub db: Db,
     pub telegram: TelegramClient,
     pub profile: LoadedProfile,
     pub config: BotConfig,
+    /// Who the bot is, asked of Telegram (`getMe`) the first time a group message needs it.
+    identity: Arc<tokio::sync::OnceCell<BotIdentity>>,
 }
 
 impl Bot {
+    pub fn new(db: Db, telegram: TelegramClient, profile: LoadedProfile, config: BotConfig) -> Bot {
+        Bot { db, telegram, profile, config, identity: Arc::default() }
+    }
+
     /// The bot when both `TELEGRAM_BOT_TOKEN` and `TELEGRAM_WEBHOOK_SECRET` are set (`None`
     /// otherwise: the token alone only serves the evaluator's alerts), configured by
     /// [`BotConfig::from_env`].
@@ -171,7 +181,7 @@ impl Bot {
         if config.allowed_chat_ids.is_empty() {
             warn!("TELEGRAM_ALLOWED_CHAT_IDS is empty: the bot will refuse every chat");
         }
-        Ok(Some(Bot { db, telegram, profile, config }))
+        Ok(Some(Bot::new(db, telegram, profile, config)))
     }
 
     /// Whether `header` (the request's `X-Telegram-Bot-Api-Secret-Token`) is the webhook
@@ -186,9 +196,10 @@ impl Bot {
         }
     }
 
-    /// Handles one update (the webhook's JSON body): a repeated `update_id` is ignored; a chat
-    /// that is not allowed gets one refusal; messages get their command's answer, unknown text
-    /// the help; page buttons are always acknowledged, then their message is edited to the page.
+    /// Handles one update (the webhook's JSON body): a repeated `update_id` is ignored; a group
+    /// message not addressed to the bot is ignored; a chat that is not allowed gets one refusal,
+    /// once; messages get their command's answer, unknown text the help; page buttons are always
+    /// acknowledged, then their message is edited to the page.
     pub async fn handle_update(&self, update: &Value) -> Result<(), BotError> {
         let update = Update::from_json(update).map_err(|e| BotError::BadUpdate(e.to_string()))?;
         let deadline = Instant::now() + TELEGRAM_DEADLINE;
@@ -217,15 +228,16 @@ impl Bot {
 
     async fn on_message(&self, message: &Message, deadline: Instant) -> Result<(), BotError> {
         let chat = message.chat.id;
-        if !self.config.allows(chat) {
-            info!(chat, "message from a chat that is not allowed; refused");
-            return self.send(chat, &format::refusal(chat), None, deadline).await.map(drop);
-        }
-        let Some(text) = message.text.as_deref() else { return Ok(()) };
-        if message.chat.kind != "private" && !message.starts_with_command() {
-            // In groups, only commands are for the bot.
+        // Group rules first: what is not for the bot gets no answer, allowed chat or not.
+        let me = if message.needs_identity() { self.identity(deadline).await } else { None };
+        if !message.is_for(me) {
+            debug!(chat, "a group message not addressed to the bot; ignored");
             return Ok(());
         }
+        if !self.config.allows(chat) {
+            return self.refuse_once(chat, deadline).await;
+        }
+        let Some(text) = message.command_text(me) else { return Ok(()) };
         let command = Command::parse(text);
         debug!(chat, ?command, "command");
         match self.answer(chat, command, deadline).await {
@@ -236,6 +248,56 @@ impl Bot {
                 Err(BotError::Database(e))
             }
             other => other,
+        }
+    }
+
+    /// Who the bot is (`getMe`, asked once per process); `None`, logged, when Telegram cannot
+    /// say (the next message asks again).
+    async fn identity(&self, deadline: Instant) -> Option<&BotIdentity> {
+        let asked = self
+            .identity
+            .get_or_try_init(|| async {
+                let me = self.telegram.call("getMe", &serde_json::json!({}), Some(deadline)).await?;
+                serde_json::from_value::<BotIdentity>(me).map_err(|e| TelegramError::BadResponse(format!("getMe: {e}")))
+            })
+            .await;
+        match asked {
+            Ok(me) => Some(me),
+            Err(e) => {
+                warn!(error = %e, "cannot tell who the bot is (getMe); only commands naming no bot are answered in groups");
+                None
+            }
+        }
+    }
+
+    /// The refusal for a chat that is not allowed, sent once per chat ever: the chat is claimed
+    /// in `telegram_refusals` first, and the claim is given back when the refusal could not be
+    /// sent for a passing reason (rate limit, network), so the next message tries again.
+    async fn refuse_once(&self, chat: i64, deadline: Instant) -> Result<(), BotError> {
+        let claimed = {
+            let client = self.client().await?;
+            store::claim_refusal(&**client, chat).await.map_err(BotError::db)?
+        };
+        if !claimed {
+            debug!(chat, "message from a chat that is not allowed, already refused; ignored");
+            return Ok(());
+        }
+        info!(chat, "message from a chat that is not allowed; refused");
+        match self.send(chat, &format::refusal(chat), None, deadline).await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                // Telegram's own refusal (4xx: blocked, chat not found) will not change: keep the
+                // claim. Anything else (5xx, rate limit, network) may pass: give it back.
+                let lasting =
+                    matches!(&e, BotError::Telegram(TelegramError::Api { code, .. }) if (400..500).contains(code));
+                if !lasting {
+                    let client = self.client().await?;
+                    if let Err(f) = store::release_refusal(&**client, chat).await {
+                        warn!(chat, error = %format!("{f:#}"), "could not forget a refusal that was not sent");
+                    }
+                }
+                Err(e)
+            }
         }
     }
 
@@ -320,7 +382,9 @@ impl Bot {
     /// The `/top` page for `request`.
     async fn top_page(&self, request: TopRequest) -> Result<TopPage, BotError> {
         let client = self.client().await?;
-        let (items, more) = store::top(&**client, &self.profile.version, request).await.map_err(BotError::db)?;
+        let (items, more) = store::top(&**client, &self.profile.version, self.profile.profile.priority, request)
+            .await
+            .map_err(BotError::db)?;
         drop(client);
         let cards: Vec<JobCard> = items.iter().map(JobCard::from).collect();
         Ok(format::top_page(&cards, request, more, Utc::now()))
@@ -396,12 +460,12 @@ mod tests {
 
     #[tokio::test]
     async fn the_secret_header_must_match() {
-        let bot = Bot {
-            db: crate::store::connect("postgresql://nobody@127.0.0.1:9/none", None).unwrap(),
-            telegram: TelegramClient::new(reqwest::Client::new(), "http://127.0.0.1:9", "t"),
-            profile: LoadedProfile::default_profile(),
-            config: config(Some("1"), None).unwrap(),
-        };
+        let bot = Bot::new(
+            crate::store::connect("postgresql://nobody@127.0.0.1:9/none", None).unwrap(),
+            TelegramClient::new(reqwest::Client::new(), "http://127.0.0.1:9", "t"),
+            LoadedProfile::default_profile(),
+            config(Some("1"), None).unwrap(),
+        );
         assert!(bot.secret_ok(Some("s3cret_-X")));
         for wrong in [None, Some(""), Some("s3cret_-x"), Some("s3cret_-X ")] {
             assert!(!bot.secret_ok(wrong), "{wrong:?}");

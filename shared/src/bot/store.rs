@@ -1,5 +1,5 @@
-//! The bot's tables (`telegram_updates`, `telegram_chats`) and the queries behind `/top` and
-//! `/new`. Unnamed statements only (`query_typed`), as everywhere in the store.
+//! The bot's tables (`telegram_updates`, `telegram_chats`, `telegram_refusals`) and the queries
+//! behind `/top` and `/new`. Unnamed statements only (`query_typed`), as everywhere in the store.
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -38,6 +38,28 @@ pub async fn prune_updates(client: &impl GenericClient) -> anyhow::Result<u64> {
         .await
         .context("prune update ids")?;
     Ok(rows.len() as u64)
+}
+
+/// Claims the one refusal a chat that is not allowed gets: `true` the first time for `chat_id`
+/// (the refusal is then to be sent), `false` once it was claimed before.
+pub async fn claim_refusal(client: &impl GenericClient, chat_id: i64) -> anyhow::Result<bool> {
+    let rows = client
+        .query_typed(
+            "INSERT INTO telegram_refusals (chat_id) VALUES ($1) ON CONFLICT (chat_id) DO NOTHING RETURNING 1",
+            &[(&chat_id, Type::INT8)],
+        )
+        .await
+        .context("claim the chat's refusal")?;
+    Ok(!rows.is_empty())
+}
+
+/// Gives back a refusal claim whose message could not be sent, so the next message tries again.
+pub async fn release_refusal(client: &impl GenericClient, chat_id: i64) -> anyhow::Result<()> {
+    client
+        .query_typed("DELETE FROM telegram_refusals WHERE chat_id = $1", &[(&chat_id, Type::INT8)])
+        .await
+        .context("release the chat's refusal")?;
+    Ok(())
 }
 
 /// The database's current time and the time of this chat's last `/new`, if any.
@@ -114,13 +136,17 @@ pub async fn scored_between(
 
 /// The jobs of a `/top` page (ranked as `GET /rankings` ranks them, relevant jobs only) and
 /// whether more follow. The page's start is reached by walking the ranking with its cursors.
+/// `thresholds`: the current profile's, so a job scored under an earlier profile is labelled by
+/// the current one, as the api labels it.
 pub async fn top(
     client: &impl GenericClient,
     profile_version: &str,
+    thresholds: crate::profile::PriorityThresholds,
     request: TopRequest,
 ) -> anyhow::Result<(Vec<RankingItem>, bool)> {
     let mut query = RankingQuery::new(profile_version);
     query.min_score = request.min_score;
+    query.thresholds = Some(thresholds);
     let mut skipped: u32 = 0;
     while skipped < request.offset {
         query.limit = (request.offset - skipped).min(crate::read::rankings::MAX_LIMIT);
