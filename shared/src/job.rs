@@ -84,7 +84,9 @@ impl Job {
     /// A hash of what the client wrote: title, description, type, budget, currency, level,
     /// duration, skills, category and screening questions. A change in it means the job must be
     /// scored again. Volatile signals (proposals, client stats, posting age) are left out so that
-    /// re-scraping the same job does not re-score it.
+    /// re-scraping the same job does not re-score it. Skills are a set: their order, repeats,
+    /// case and spacing differ between actors and scrapes, so they are hashed as the sorted,
+    /// de-duplicated list of their [`skill_key`]s.
     pub fn content_hash(&self) -> String {
         use sha2::{Digest, Sha256};
         #[derive(Serialize)]
@@ -102,6 +104,9 @@ impl Job {
             category: Option<&'a str>,
             screening_questions: &'a [String],
         }
+        let mut skills: Vec<String> = self.skills.iter().map(|s| skill_key(s)).filter(|s| !s.is_empty()).collect();
+        skills.sort_unstable();
+        skills.dedup();
         let content = Content {
             title: &self.title,
             description: self.description.as_deref(),
@@ -112,11 +117,58 @@ impl Job {
             currency: self.currency.as_deref(),
             experience_level: self.experience_level.as_deref(),
             duration: self.duration.as_deref(),
-            skills: &self.skills,
+            skills: &skills,
             category: self.category.as_deref(),
             screening_questions: &self.screening_questions,
         };
         let bytes = serde_json::to_vec(&content).expect("job content serialises");
         hex::encode(&Sha256::digest(&bytes)[..16])
+    }
+}
+
+/// A skill as the content hash compares it: lower case, spaces trimmed and collapsed.
+pub fn skill_key(skill: &str) -> String {
+    skill.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(skills: &[&str]) -> Job {
+        Job {
+            job_id: "1".into(),
+            url: None,
+            title: "Build a scraper".into(),
+            description: Some("Rust, please.".into()),
+            job_type: JobType::Fixed,
+            fixed_budget: Some(500.0),
+            hourly_min: None,
+            hourly_max: None,
+            currency: None,
+            experience_level: None,
+            duration: None,
+            skills: skills.iter().map(|s| s.to_string()).collect(),
+            category: None,
+            posted_at: None,
+            proposals: None,
+            client: Client::default(),
+            screening_questions: Vec::new(),
+            external_urls: Vec::new(),
+            raw: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn the_content_hash_treats_skills_as_a_set() {
+        let hash = job(&["Rust", "PostgreSQL", "Web Scraping"]).content_hash();
+        assert_eq!(job(&["Web Scraping", "Rust", "PostgreSQL"]).content_hash(), hash, "order");
+        assert_eq!(
+            job(&["rust", " postgresql", "web  scraping ", "Rust"]).content_hash(),
+            hash,
+            "case, spaces, repeats"
+        );
+        assert_ne!(job(&["Rust", "PostgreSQL"]).content_hash(), hash, "a skill less is a change");
+        assert_ne!(job(&["Rust", "PostgreSQL", "Web Scraping", "Python"]).content_hash(), hash);
     }
 }

@@ -219,3 +219,257 @@ async fn a_new_profile_queues_unchanged_jobs_once_more() {
     let reports = splitter::handle(s3_put_event(&env.bucket, "uploads/again.json"), &splitter).await.unwrap();
     assert_eq!(reports[0].totals.enqueued, 0);
 }
+
+/// Uploads `body` at `key` and runs the handler on its event.
+async fn ingest(env: &Env, splitter: &Splitter<SqsQueue>, key: &str, body: Vec<u8>) -> upflow::split::IngestReport {
+    env.aws.put(&env.bucket, key, body).await;
+    let encoded = key.replace(' ', "+");
+    let mut reports = splitter::handle(s3_put_event(&env.bucket, &encoded), splitter).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    reports.remove(0)
+}
+
+fn json(records: serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(&records).unwrap()
+}
+
+/// One column of one job.
+async fn column<T: for<'a> tokio_postgres::types::FromSql<'a>>(env: &Env, job_id: &str, column: &str) -> T {
+    let sql = format!("SELECT {column} FROM jobs WHERE job_id = $1");
+    env.db.client().await.query_one(&sql, &[&job_id]).await.unwrap().get(0)
+}
+
+#[tokio::test]
+async fn an_export_that_lacks_the_budget_keeps_it_and_queues_nothing_new() {
+    let env = Env::new().await;
+    let splitter = env.splitter().await;
+    let job = serde_json::json!({
+        "id": "1001", "title": "Build a Rust scraper", "description": "Scrape and store Upwork jobs.",
+        "jobType": "Fixed", "fixed_price": 600, "skills": ["Rust", "Web Scraping"], "clientRating": 4.9
+    });
+    let first = ingest(&env, &splitter, "uploads/full.json", json(serde_json::json!([job]))).await;
+    assert_eq!(first.totals.enqueued, 1);
+    let hash: String = column(&env, "1001", "content_hash").await;
+
+    // Another actor's export of the same job: no budget, no rating, no skills.
+    let sparse = serde_json::json!({"id": "1001", "title": "Build a Rust scraper", "description": "Scrape and store Upwork jobs."});
+    let second = ingest(&env, &splitter, "uploads/sparse.json", json(serde_json::json!([sparse]))).await;
+    assert_eq!((second.totals.stored, second.totals.unchanged, second.totals.enqueued), (0, 1, 0));
+    assert_eq!(column::<Option<f64>>(&env, "1001", "fixed_budget").await, Some(600.0));
+    assert_eq!(column::<Option<f64>>(&env, "1001", "client_rating").await, Some(4.9));
+    assert_eq!(column::<Vec<String>>(&env, "1001", "skills").await, ["Rust", "Web Scraping"]);
+    assert_eq!(column::<String>(&env, "1001", "job_type").await, "fixed");
+    assert_eq!(column::<String>(&env, "1001", "content_hash").await, hash);
+    assert_eq!(env.aws.drain(&env.queue_url).await.len(), 1, "queued once, by the first export");
+
+    // The newest record is kept whole, and what it lacks is traced to the export that had it.
+    let raw: serde_json::Value = column(&env, "1001", "raw").await;
+    assert!(raw.get("fixed_price").is_none(), "{raw}");
+    let sources: serde_json::Value = column(&env, "1001", "field_sources").await;
+    assert_eq!(sources["fixed_budget"], first.ingest_id, "{sources}");
+    assert_eq!(sources["client_rating"], first.ingest_id, "{sources}");
+    assert!(sources.get("title").is_none(), "{sources}");
+}
+
+#[tokio::test]
+async fn an_older_export_processed_after_a_newer_one_rolls_nothing_back() {
+    let env = Env::new().await;
+    let splitter = env.splitter().await;
+    let rendering = |title: &str, description: &str| serde_json::json!([{"id": "1002", "title": title, "description": description, "jobType": "Hourly"}]);
+    let newer_key = "uploads/apify-upwork-jobs_2026-11-20_09-00-00-000.json";
+    let older_key = "uploads/apify-upwork-jobs_2026-11-20_08-00-00-000.json";
+    let newer = rendering("Rust developer (budget raised)", "Edited: now a long-term contract.");
+    let report = ingest(&env, &splitter, newer_key, json(newer)).await;
+    assert_eq!(report.totals.enqueued, 1);
+    let hash: String = column(&env, "1002", "content_hash").await;
+
+    // The 08:00 export is uploaded (or redelivered) only now; it also knows the client.
+    let mut older = rendering("Rust developer", "Original text.");
+    older[0]["clientLocation"] = "Germany".into();
+    let report = ingest(&env, &splitter, older_key, json(older)).await;
+    assert_eq!((report.status, report.totals.stored, report.totals.enqueued), (IngestStatus::Succeeded, 0, 0));
+    assert_eq!(column::<String>(&env, "1002", "title").await, "Rust developer (budget raised)");
+    assert_eq!(
+        column::<Option<String>>(&env, "1002", "description").await.as_deref(),
+        Some("Edited: now a long-term contract.")
+    );
+    assert_eq!(
+        column::<Option<String>>(&env, "1002", "client_country").await.as_deref(),
+        Some("Germany"),
+        "a gap is filled"
+    );
+    assert_eq!(column::<String>(&env, "1002", "content_hash").await, hash);
+    assert_eq!(env.aws.drain(&env.queue_url).await.len(), 1);
+
+    // Each ingest was observed at the time in its file name, not when it was uploaded.
+    let observed: Vec<String> = env
+        .db
+        .client()
+        .await
+        .query("SELECT to_char(observed_at AT TIME ZONE 'UTC', 'HH24:MI') FROM ingests ORDER BY id", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(observed, ["09:00", "08:00"]);
+    let job_observed: String = column(&env, "1002", "to_char(observed_at AT TIME ZONE 'UTC', 'HH24:MI')").await;
+    assert_eq!(job_observed, "09:00");
+}
+
+#[tokio::test]
+async fn two_actors_renderings_ingested_alternately_keep_one_hash_and_queue_once() {
+    let env = Env::new().await;
+    let splitter = env.splitter().await;
+    // The API-shaped actor knows the skills; a CSV actor with human headers knows the client.
+    let with_skills = json(serde_json::json!([{
+        "id": "1003", "title": "Data pipeline in Rust", "description": "Move CSV exports into Postgres.",
+        "jobType": "Fixed", "fixed_price": 1200, "skills": ["Rust", "PostgreSQL", "ETL"]
+    }]));
+    let with_client = "Job ID,Job Title,Job Description,Client Location,Payment Verified,Client Rating\n\
+        1003,Data pipeline in Rust,Move CSV exports into Postgres.,Germany,true,4.8\n"
+        .as_bytes()
+        .to_vec();
+    let mut hashes = Vec::new();
+    let mut queued = 0;
+    for round in 0..2 {
+        for (name, body) in [("skills.json", &with_skills), ("client.csv", &with_client)] {
+            let report = ingest(&env, &splitter, &format!("uploads/{round}-{name}"), body.clone()).await;
+            assert_eq!(report.status, IngestStatus::Succeeded);
+            queued += report.totals.enqueued;
+            hashes.push(column::<String>(&env, "1003", "content_hash").await);
+        }
+    }
+    assert!(hashes.iter().all(|h| *h == hashes[0]), "{hashes:?}");
+    assert_eq!(queued, 1);
+    assert_eq!(env.aws.drain(&env.queue_url).await.len(), 1);
+    assert_eq!(column::<Vec<String>>(&env, "1003", "skills").await, ["Rust", "PostgreSQL", "ETL"]);
+    assert_eq!(column::<Option<String>>(&env, "1003", "client_country").await.as_deref(), Some("Germany"));
+    assert_eq!(column::<Option<f64>>(&env, "1003", "fixed_budget").await, Some(1200.0));
+}
+
+#[tokio::test]
+async fn reordered_skills_are_the_same_content() {
+    let env = Env::new().await;
+    let splitter = env.splitter().await;
+    let job = |skills: serde_json::Value| {
+        json(serde_json::json!([{"id": "1004", "title": "Scraper", "description": "Scrape it.", "skills": skills}]))
+    };
+    let first =
+        ingest(&env, &splitter, "uploads/a.json", job(serde_json::json!(["Rust", "PostgreSQL", "Web Scraping"]))).await;
+    assert_eq!(first.totals.enqueued, 1);
+    let hash: String = column(&env, "1004", "content_hash").await;
+    let again = ingest(
+        &env,
+        &splitter,
+        "uploads/b.json",
+        job(serde_json::json!(["web scraping", "Rust", " PostgreSQL", "rust"])),
+    )
+    .await;
+    assert_eq!((again.totals.stored, again.totals.unchanged, again.totals.enqueued), (0, 1, 0));
+    assert_eq!(column::<String>(&env, "1004", "content_hash").await, hash);
+    assert_eq!(env.aws.drain(&env.queue_url).await.len(), 1);
+}
+
+/// A queue that holds every send until the test opens it, and says when a send is waiting.
+struct Gate {
+    inner: SqsQueue,
+    open: tokio::sync::Semaphore,
+    entered: tokio::sync::Notify,
+}
+
+impl Gate {
+    fn closed(inner: SqsQueue) -> Gate {
+        Gate { inner, open: tokio::sync::Semaphore::new(0), entered: tokio::sync::Notify::new() }
+    }
+}
+
+impl BatchSink for Gate {
+    async fn send_batch(&self, bodies: &[String]) -> Result<Vec<EntryFailure>, String> {
+        self.entered.notify_one();
+        let _open = self.open.acquire().await.map_err(|e| e.to_string())?;
+        self.inner.send_batch(bodies).await
+    }
+}
+
+#[tokio::test]
+async fn a_duplicate_event_during_an_ingest_is_in_progress_not_a_failure() {
+    let env = Env::new().await;
+    let sqs = SqsQueue { client: env.aws.sqs.clone(), url: env.queue_url.clone() };
+    let splitter = env.splitter_with(Gate::closed(sqs)).await;
+    env.aws.put(&env.bucket, "uploads/twice.json", fixtures::bytes(fixtures::SCRAPER)).await;
+    let event = s3_put_event(&env.bucket, "uploads/twice.json");
+
+    // S3 delivers the event twice, at once. Whichever claims the ingest first is held at the
+    // queue until the other has returned.
+    let a = splitter::handle(event.clone(), &splitter);
+    let b = splitter::handle(event.clone(), &splitter);
+    tokio::pin!(a, b);
+    let (early, b_is_left) = tokio::select! {
+        r = &mut a => (r, true),
+        r = &mut b => (r, false),
+    };
+    let early = early.expect("the duplicate is no failure");
+    assert_eq!(early[0].status, IngestStatus::InProgress);
+    assert_eq!(early[0].totals, Default::default());
+
+    splitter.queue.open.add_permits(1);
+    let late = if b_is_left { b.await } else { a.await }.unwrap();
+    assert_eq!((late[0].status, late[0].totals.enqueued), (IngestStatus::Succeeded, 19));
+    assert_eq!(late[0].ingest_id, early[0].ingest_id);
+    assert_eq!(env.aws.drain(&env.queue_url).await.len(), 19);
+    assert_eq!(env.scalar("SELECT count(*) FROM ingests WHERE status = 'succeeded' AND attempts = 1").await, 1);
+    assert_eq!(env.scalar("SELECT count(*) FROM ingests WHERE claimed_until IS NOT NULL").await, 0);
+}
+
+#[tokio::test]
+async fn an_ingest_whose_invocation_died_is_taken_over_once_its_lease_runs_out() {
+    use upflow::store::ingests;
+
+    let env = Env::new().await;
+    let sqs = SqsQueue { client: env.aws.sqs.clone(), url: env.queue_url.clone() };
+    let splitter = env.splitter_with(Gate::closed(sqs)).await;
+    env.aws.put(&env.bucket, "uploads/crash.json", fixtures::bytes(fixtures::SCRAPER)).await;
+    let event = s3_put_event(&env.bucket, "uploads/crash.json");
+
+    // The first invocation stores a batch and dies before queueing it.
+    {
+        let dying = splitter::handle(event.clone(), &splitter);
+        tokio::pin!(dying);
+        tokio::select! {
+            _ = &mut dying => panic!("the ingest cannot finish while the queue is held"),
+            () = splitter.queue.entered.notified() => {}
+        }
+    }
+    assert_eq!(env.scalar("SELECT count(*) FROM jobs").await, 7);
+    splitter.queue.open.add_permits(1);
+
+    // A redelivery while its lease still holds: in progress, quietly.
+    let reports = splitter::handle(event.clone(), &splitter).await.unwrap();
+    assert_eq!(reports[0].status, IngestStatus::InProgress);
+
+    // Its lease runs out unrenewed (as it would 45 s after the crash); the next delivery takes
+    // the ingest over and completes it.
+    env.db
+        .client()
+        .await
+        .batch_execute("UPDATE ingests SET claimed_until = now() - interval '1 second'")
+        .await
+        .unwrap();
+    let reports = splitter::handle(event, &splitter).await.unwrap();
+    let t = reports[0].totals;
+    assert_eq!((reports[0].status, t.stored, t.unchanged, t.enqueued), (IngestStatus::Succeeded, 12, 7, 19));
+    let messages = env.aws.drain(&env.queue_url).await;
+    let mut ids: Vec<_> = messages.iter().map(|m| m.job_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!((messages.len(), ids.len()), (19, 19));
+    assert_eq!(env.scalar("SELECT count(*) FROM ingests WHERE status = 'succeeded' AND attempts = 2").await, 1);
+
+    // The dead invocation's lease is gone for good: it could neither renew nor record an end.
+    let client = splitter.db.get().await.unwrap();
+    let old = ingests::Lease { ingest_id: reports[0].ingest_id, attempt: 1 };
+    assert!(!ingests::renew(&**client, &old, ingests::LEASE).await.unwrap());
+    assert!(!ingests::finish_lease(&**client, &old, None, &Default::default(), Some("late")).await.unwrap());
+    assert_eq!(env.scalar("SELECT count(*) FROM ingests WHERE error IS NULL").await, 1);
+}

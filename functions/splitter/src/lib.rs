@@ -35,7 +35,10 @@ pub async fn from_env() -> Result<LambdaSplitter, Error> {
 
 /// Handles one S3 event: every `ObjectCreated` record is ingested, in order. Records that fail
 /// in a way worth retrying make the invocation fail (after the others were done), so Lambda
-/// redelivers the event; the already-ingested objects are skipped then.
+/// redelivers the event; the already-ingested objects are skipped then. An object that another
+/// invocation is ingesting right now (S3 delivered the event twice) is no failure: it is
+/// reported `InProgress` and the invocation succeeds; should that other invocation die, its own
+/// redelivery takes the ingest over once the lease has run out.
 pub async fn handle<Q: upflow::queue::BatchSink>(
     event: S3Event,
     splitter: &Splitter<Q>,

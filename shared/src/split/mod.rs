@@ -9,7 +9,17 @@
 //! redelivered event, or a re-upload of unchanged jobs, queues nothing again, and a run that died
 //! half-way is completed by the next one. The profile version is part of what was queued, so a
 //! new criteria profile makes the next ingest queue every job it sees again.
+//!
+//! Each job is merged into what is stored about it ([`merge`]), ordered by when its export was
+//! observed ([`observed`]), so exports that lack fields, or arrive out of order, roll nothing
+//! back. An ingest is held under a lease renewed while it runs: a duplicate event meanwhile is
+//! reported [`IngestStatus::InProgress`] (not a failure), and an ingest whose invocation died is
+//! taken over by the next delivery once its lease has run out.
 
+pub mod merge;
+pub mod observed;
+
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::Context;
@@ -20,10 +30,9 @@ use tracing::{info, warn};
 use crate::blob;
 use crate::ingest::{Counts, Export, ExportError, ExportItem, Format, ReadOptions};
 use crate::job::Job;
-use crate::normalise::date::export_time_from_name;
 use crate::queue::sender::{send_all, Backoff, BatchSink};
 use crate::queue::JobMessage;
-use crate::store::ingests::{self, Claim, RejectedRow, Totals};
+use crate::store::ingests::{self, Lease, Leased, RejectedRow, Totals};
 use crate::store::jobs::{self, Source, SourcedJob};
 use crate::store::Db;
 
@@ -75,6 +84,9 @@ pub enum IngestStatus {
     Failed,
     /// This object version was ingested before: nothing was done.
     AlreadyIngested,
+    /// Another invocation is ingesting this object version right now (a duplicate event), or
+    /// took it over from this one: nothing to do here, and nothing failed.
+    InProgress,
 }
 
 /// A failure worth retrying (database, queue or S3 trouble): the event should be redelivered.
@@ -94,36 +106,51 @@ enum Parsed {
 }
 
 impl<Q: BatchSink> Splitter<Q> {
-    /// Ingests one object version. `Ok` covers success, an already-ingested object and a file
-    /// that is not an export (recorded as a failed ingest); `Err` means "try again later".
+    /// Ingests one object version. `Ok` covers success, an already-ingested object, one being
+    /// ingested elsewhere and a file that is not an export (recorded as a failed ingest); `Err`
+    /// means "try again later".
     pub async fn ingest_object(&self, bucket: &str, key: &str) -> Result<IngestReport, RetryableError> {
         let retryable = |source: anyhow::Error| RetryableError { bucket: bucket.into(), key: key.into(), source };
+        let quiet = |ingest_id: i64, status: IngestStatus| IngestReport {
+            bucket: bucket.into(),
+            key: key.into(),
+            ingest_id,
+            status,
+            format: None,
+            totals: Totals::default(),
+            error: None,
+        };
         let started = Instant::now();
         let (info, body) = blob::s3::open(&self.s3, bucket, key).await.map_err(retryable)?;
         let client = self.db.get().await.context("connect to Postgres").map_err(retryable)?;
-        let ingest_id = match ingests::claim(&**client, bucket, key, &info.etag).await.map_err(retryable)? {
-            Claim::Started(id) => id,
-            Claim::AlreadyDone(id) => {
+        let claim =
+            ingests::claim_lease(&**client, bucket, key, &info.etag, ingests::LEASE).await.map_err(retryable)?;
+        let lease = match claim {
+            Leased::Started(lease) => lease,
+            Leased::AlreadyDone(id) => {
                 info!(bucket, key, etag = %info.etag, ingest_id = id, "object version already ingested; nothing to do");
-                return Ok(IngestReport {
-                    bucket: bucket.into(),
-                    key: key.into(),
-                    ingest_id: id,
-                    status: IngestStatus::AlreadyIngested,
-                    format: None,
-                    totals: Totals::default(),
-                    error: None,
-                });
+                return Ok(quiet(id, IngestStatus::AlreadyIngested));
             }
-            Claim::InProgress(id) => {
-                return Err(retryable(anyhow::anyhow!("ingest {id} of this object version is running elsewhere")));
+            Leased::InProgress(id) => {
+                info!(bucket, key, etag = %info.etag, ingest_id = id, "object version is being ingested by another invocation; nothing to do");
+                return Ok(quiet(id, IngestStatus::InProgress));
             }
         };
+        let ingest_id = lease.ingest_id;
+        let observed_at = observed::observed_at(key, info.last_modified, Utc::now());
+        ingests::set_observed_at(&**client, ingest_id, observed_at).await.map_err(retryable)?;
         drop(client);
 
-        let reference_time = export_time_from_name(key).or(info.last_modified).unwrap_or_else(Utc::now);
-        let options = ReadOptions { name: key.to_string(), format: None, reference_time };
-        let run = self.run(ingest_id, bucket, key, body, options).await;
+        let options = ReadOptions { name: key.to_string(), format: None, reference_time: observed_at };
+        let lost = AtomicBool::new(false);
+        let run = tokio::select! {
+            run = self.run(ingest_id, bucket, key, body, options, &lost) => run,
+            () = self.keep_lease(&lease, &lost) => unreachable!("the heartbeat never ends"),
+        };
+        if lost.load(Ordering::SeqCst) {
+            warn!(bucket, key, ingest_id, "another invocation took this ingest over; leaving it to that one");
+            return Ok(quiet(ingest_id, IngestStatus::InProgress));
+        }
 
         let (format, totals, error, retry) = match run {
             Ok((format, totals, None)) => (format, totals, None, None),
@@ -133,12 +160,19 @@ impl<Q: BatchSink> Splitter<Q> {
         let format_name = format.map(|f| f.to_string());
         let finish = async {
             let client = self.db.get().await.context("connect to Postgres")?;
-            ingests::finish(&**client, ingest_id, format_name.as_deref(), &totals, error.as_deref()).await
+            ingests::finish_lease(&**client, &lease, format_name.as_deref(), &totals, error.as_deref()).await
         };
-        if let Err(e) = finish.await {
-            warn!(ingest_id, error = %format!("{e:#}"), "could not record the end of the ingest");
-            if retry.is_none() {
-                return Err(retryable(e));
+        match finish.await {
+            Ok(true) => {}
+            Ok(false) => {
+                warn!(bucket, key, ingest_id, "another invocation took this ingest over; leaving it to that one");
+                return Ok(quiet(ingest_id, IngestStatus::InProgress));
+            }
+            Err(e) => {
+                warn!(ingest_id, error = %format!("{e:#}"), "could not record the end of the ingest");
+                if retry.is_none() {
+                    return Err(retryable(e));
+                }
             }
         }
         let c = totals.counts;
@@ -164,6 +198,32 @@ impl<Q: BatchSink> Splitter<Q> {
         })
     }
 
+    /// Renews the lease every [`ingests::RENEW_EVERY`] until it is found lost (then sets `lost`);
+    /// never returns. A renewal that fails (the database is away) is tried again next time.
+    async fn keep_lease(&self, lease: &Lease, lost: &AtomicBool) {
+        let mut ticks = tokio::time::interval(ingests::RENEW_EVERY);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            let renewed = async {
+                let client = self.db.get().await.context("connect to Postgres")?;
+                ingests::renew(&**client, lease, ingests::LEASE).await
+            };
+            match renewed.await {
+                Ok(true) => {}
+                Ok(false) => {
+                    lost.store(true, Ordering::SeqCst);
+                    break;
+                }
+                Err(e) => {
+                    warn!(ingest_id = lease.ingest_id, error = %format!("{e:#}"), "could not renew the ingest's lease")
+                }
+            }
+        }
+        std::future::pending::<()>().await
+    }
+
     /// Streams, stores and queues. `Ok(.., Some(reason))`: the file is not an export.
     #[allow(clippy::type_complexity)]
     async fn run(
@@ -173,6 +233,7 @@ impl<Q: BatchSink> Splitter<Q> {
         key: &str,
         body: impl tokio::io::AsyncRead + Send + Unpin + 'static,
         options: ReadOptions,
+        lost: &AtomicBool,
     ) -> Result<(Option<Format>, Totals, Option<String>), (Option<Format>, Totals, anyhow::Error)> {
         let (tx, mut rx) = mpsc::channel::<Parsed>(self.config.channel_capacity);
         let reader = tokio_util::io::SyncIoBridge::new(body);
@@ -192,7 +253,7 @@ impl<Q: BatchSink> Splitter<Q> {
                 Parsed::Item(ExportItem::Job { row, job }) => {
                     jobs.push((row, job));
                     if jobs.len() >= self.config.batch_size {
-                        if let Err(e) = self.flush_jobs(&source, &mut jobs, &mut totals, &mut unsent).await {
+                        if let Err(e) = self.flush_jobs(&source, &mut jobs, &mut totals, &mut unsent, lost).await {
                             fail = Some(e);
                             break;
                         }
@@ -229,7 +290,7 @@ impl<Q: BatchSink> Splitter<Q> {
         drop(rx);
         if fail.is_none() {
             let flushed = async {
-                self.flush_jobs(&source, &mut jobs, &mut totals, &mut unsent).await?;
+                self.flush_jobs(&source, &mut jobs, &mut totals, &mut unsent, lost).await?;
                 self.flush_rejected(ingest_id, &mut rejected).await
             };
             fail = flushed.await.err();
@@ -267,9 +328,13 @@ impl<Q: BatchSink> Splitter<Q> {
         batch: &mut Vec<(u64, Box<Job>)>,
         totals: &mut Totals,
         unsent: &mut Vec<(String, String)>,
+        lost: &AtomicBool,
     ) -> anyhow::Result<()> {
         if batch.is_empty() {
             return Ok(());
+        }
+        if lost.load(Ordering::SeqCst) {
+            anyhow::bail!("ingest {} was taken over by another invocation", source.ingest_id);
         }
         let client = self.db.get().await.context("connect to Postgres")?;
         let sourced: Vec<SourcedJob> = batch.iter().map(|(row, job)| SourcedJob { row: *row, job }).collect();

@@ -1,11 +1,17 @@
-//! The `jobs` table: batch upserts and the record of what was handed to the queue.
+//! The `jobs` table: batch upserts that merge each export's rendering into what is stored, and
+//! the record of what was handed to the queue.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio_postgres::types::{Json, Type};
 use tokio_postgres::GenericClient;
+use tracing::debug;
 
 use crate::job::Job;
+use crate::split::merge::{merge, Incoming, Merged, Stored};
 
 /// Where a batch of jobs came from, and the profile they are to be scored under.
 #[derive(Debug, Clone)]
@@ -69,13 +75,19 @@ struct Row<'a> {
     screening_questions: &'a [String],
     external_urls: &'a [String],
     raw: &'a serde_json::Value,
-    content_hash: String,
+    content_hash: &'a str,
     source_row: u64,
+    observed_at: chrono::DateTime<chrono::Utc>,
+    raw_ingest_id: Option<i64>,
+    field_sources: &'a BTreeMap<String, i64>,
+    changed: bool,
+    /// The stored row's version (`xmin`) the merge was made from; `None`: a new job.
+    version: Option<&'a str>,
 }
 
 impl<'a> Row<'a> {
-    fn new(s: &SourcedJob<'a>) -> Self {
-        let j = s.job;
+    fn new(row: u64, m: &'a Merged, version: Option<&'a str>) -> Self {
+        let j = &m.job;
         let c = &j.client;
         Row {
             job_id: &j.job_id,
@@ -106,13 +118,33 @@ impl<'a> Row<'a> {
             screening_questions: &j.screening_questions,
             external_urls: &j.external_urls,
             raw: &j.raw,
-            content_hash: j.content_hash(),
-            source_row: s.row,
+            content_hash: &m.content_hash,
+            source_row: row,
+            observed_at: m.observed_at,
+            raw_ingest_id: m.raw_ingest_id,
+            field_sources: &m.field_sources,
+            changed: m.changed,
+            version,
         }
     }
 }
 
-const UPSERT: &str = r#"
+/// The ingest's observation time, and each stored job of the batch with its row version.
+const LOAD: &str = r#"
+SELECT i.observed_at, s.*
+FROM ingests i
+LEFT JOIN (
+    SELECT xmin::text AS version, observed_at AS job_observed_at, raw_ingest_id, field_sources, JOB_COLUMNS
+    FROM jobs WHERE job_id = ANY($2::text[])
+) s ON true
+WHERE i.id = $1
+"#;
+
+/// Writes merged jobs: new ones are inserted unless someone inserted them meanwhile, stored ones
+/// are updated only if still at the version the merge was made from. Rows not written come
+/// back missing, to be merged again. Each job written is recorded as held by the ingest
+/// (`ingest_jobs`, for the audit).
+const WRITE: &str = r#"
 WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
         job_id text, url text, title text, description text, job_type text,
@@ -122,65 +154,155 @@ WITH input AS (
         client_rating float8, client_reviews int, client_total_spent float8, client_hires int,
         client_hire_rate float8, client_avg_hourly_rate float8, client_jobs_posted int,
         screening_questions text[], external_urls text[], raw jsonb, content_hash text,
-        source_row int)
+        source_row int, observed_at timestamptz, raw_ingest_id int8, field_sources jsonb,
+        changed bool, version text)
+),
+inserted AS (
+    INSERT INTO jobs (
+        job_id, url, title, description, job_type, fixed_budget, hourly_min, hourly_max, currency,
+        experience_level, duration, skills, category, posted_at, proposals_min, proposals_max,
+        client_country, client_payment_verified, client_rating, client_reviews, client_total_spent,
+        client_hires, client_hire_rate, client_avg_hourly_rate, client_jobs_posted,
+        screening_questions, external_urls, raw, content_hash, source_bucket, source_key, source_row,
+        last_ingest_id, observed_at, raw_ingest_id, field_sources)
+    SELECT job_id, url, title, description, job_type, fixed_budget, hourly_min, hourly_max, currency,
+        experience_level, duration, COALESCE(skills, '{}'), category, posted_at, proposals_min,
+        proposals_max, client_country, client_payment_verified, client_rating, client_reviews,
+        client_total_spent, client_hires, client_hire_rate, client_avg_hourly_rate, client_jobs_posted,
+        COALESCE(screening_questions, '{}'), COALESCE(external_urls, '{}'), raw, content_hash,
+        $2, $3, source_row, $4, observed_at, raw_ingest_id, COALESCE(field_sources, '{}')
+    FROM input WHERE version IS NULL
+    ON CONFLICT (job_id) DO NOTHING
+    RETURNING job_id, content_hash, enqueued_hash, true AS changed
+),
+updated AS (
+    UPDATE jobs AS j SET
+        url = i.url, title = i.title, description = i.description, job_type = i.job_type,
+        fixed_budget = i.fixed_budget, hourly_min = i.hourly_min, hourly_max = i.hourly_max,
+        currency = i.currency, experience_level = i.experience_level, duration = i.duration,
+        skills = COALESCE(i.skills, '{}'), category = i.category, posted_at = i.posted_at,
+        proposals_min = i.proposals_min, proposals_max = i.proposals_max,
+        client_country = i.client_country, client_payment_verified = i.client_payment_verified,
+        client_rating = i.client_rating, client_reviews = i.client_reviews,
+        client_total_spent = i.client_total_spent, client_hires = i.client_hires,
+        client_hire_rate = i.client_hire_rate, client_avg_hourly_rate = i.client_avg_hourly_rate,
+        client_jobs_posted = i.client_jobs_posted,
+        screening_questions = COALESCE(i.screening_questions, '{}'),
+        external_urls = COALESCE(i.external_urls, '{}'), raw = i.raw,
+        content_changed_at = CASE WHEN i.changed THEN now() ELSE j.content_changed_at END,
+        content_hash = i.content_hash, observed_at = i.observed_at, raw_ingest_id = i.raw_ingest_id,
+        field_sources = COALESCE(i.field_sources, '{}'), last_seen_at = now(),
+        source_bucket = $2, source_key = $3, source_row = i.source_row, last_ingest_id = $4
+    FROM input AS i
+    WHERE i.version IS NOT NULL AND j.job_id = i.job_id AND j.xmin::text = i.version
+    RETURNING j.job_id, j.content_hash, j.enqueued_hash, i.changed
+),
+-- Every job written is one the ingest held (the audit follows an ingest's jobs by this).
+recorded AS (
+    INSERT INTO ingest_jobs (ingest_id, job_id)
+    SELECT $4, job_id FROM inserted UNION ALL SELECT $4, job_id FROM updated
+    ON CONFLICT DO NOTHING
 )
-INSERT INTO jobs AS j (
-    job_id, url, title, description, job_type, fixed_budget, hourly_min, hourly_max, currency,
-    experience_level, duration, skills, category, posted_at, proposals_min, proposals_max,
-    client_country, client_payment_verified, client_rating, client_reviews, client_total_spent,
-    client_hires, client_hire_rate, client_avg_hourly_rate, client_jobs_posted,
-    screening_questions, external_urls, raw, content_hash, source_bucket, source_key, source_row,
-    last_ingest_id)
-SELECT job_id, url, title, description, job_type, fixed_budget, hourly_min, hourly_max, currency,
-    experience_level, duration, COALESCE(skills, '{}'), category, posted_at, proposals_min,
-    proposals_max, client_country, client_payment_verified, client_rating, client_reviews,
-    client_total_spent, client_hires, client_hire_rate, client_avg_hourly_rate, client_jobs_posted,
-    COALESCE(screening_questions, '{}'), COALESCE(external_urls, '{}'), raw, content_hash,
-    $2, $3, source_row, $4
-FROM input
-ON CONFLICT (job_id) DO UPDATE SET
-    url = EXCLUDED.url, title = EXCLUDED.title, description = EXCLUDED.description,
-    job_type = EXCLUDED.job_type, fixed_budget = EXCLUDED.fixed_budget,
-    hourly_min = EXCLUDED.hourly_min, hourly_max = EXCLUDED.hourly_max,
-    currency = EXCLUDED.currency, experience_level = EXCLUDED.experience_level,
-    duration = EXCLUDED.duration, skills = EXCLUDED.skills, category = EXCLUDED.category,
-    -- A re-scrape resolves "2 hours ago" to a slightly different time: keep the first one.
-    posted_at = COALESCE(j.posted_at, EXCLUDED.posted_at),
-    proposals_min = EXCLUDED.proposals_min, proposals_max = EXCLUDED.proposals_max,
-    client_country = EXCLUDED.client_country,
-    client_payment_verified = EXCLUDED.client_payment_verified,
-    client_rating = EXCLUDED.client_rating, client_reviews = EXCLUDED.client_reviews,
-    client_total_spent = EXCLUDED.client_total_spent, client_hires = EXCLUDED.client_hires,
-    client_hire_rate = EXCLUDED.client_hire_rate,
-    client_avg_hourly_rate = EXCLUDED.client_avg_hourly_rate,
-    client_jobs_posted = EXCLUDED.client_jobs_posted,
-    screening_questions = EXCLUDED.screening_questions, external_urls = EXCLUDED.external_urls,
-    raw = EXCLUDED.raw,
-    content_changed_at = CASE WHEN j.content_hash IS DISTINCT FROM EXCLUDED.content_hash
-                              THEN now() ELSE j.content_changed_at END,
-    content_hash = EXCLUDED.content_hash,
-    last_seen_at = now(),
-    source_bucket = EXCLUDED.source_bucket, source_key = EXCLUDED.source_key,
-    source_row = EXCLUDED.source_row, last_ingest_id = EXCLUDED.last_ingest_id
-RETURNING job_id, content_hash, content_changed_at = now() AS changed,
-    enqueued_hash IS DISTINCT FROM (content_hash || ':' || $5) AS owed
+SELECT job_id, content_hash, changed, enqueued_hash IS DISTINCT FROM (content_hash || ':' || $5) AS owed
+FROM inserted
+UNION ALL
+SELECT job_id, content_hash, changed, enqueued_hash IS DISTINCT FROM (content_hash || ':' || $5)
+FROM updated
 "#;
 
-/// Inserts or updates a batch of jobs (ids must be unique within the batch) in one statement.
+/// How often a batch is merged again when other writers keep changing its jobs meanwhile.
+const MAX_MERGES: usize = 8;
+
+/// Stores a batch of jobs (ids must be unique within the batch), each merged into what is
+/// stored about it (see [`crate::split::merge`]) by the observation time of the batch's ingest
+/// (`ingests.observed_at`). The merge happens here, between reading the stored rows and
+/// writing them back only if they are unchanged (optimistically, on the row version), so
+/// concurrent ingests of the same job each merge into the other's result; no transaction is
+/// held, which suits a transaction-mode pooler.
 pub async fn upsert(
     client: &impl GenericClient,
     source: &Source<'_>,
     jobs: &[SourcedJob<'_>],
 ) -> anyhow::Result<Vec<Upserted>> {
-    if jobs.is_empty() {
-        return Ok(Vec::new());
+    let mut pending: Vec<&SourcedJob> = jobs.iter().collect();
+    let mut done = Vec::with_capacity(jobs.len());
+    for merges in 1..=MAX_MERGES {
+        if pending.is_empty() {
+            break;
+        }
+        let ids: Vec<&str> = pending.iter().map(|s| s.job.job_id.as_str()).collect();
+        let (observed_at, stored) = load_stored(client, source.ingest_id, &ids).await?;
+        let merged: Vec<(u64, Merged, Option<&str>)> = pending
+            .iter()
+            .map(|s| {
+                let current = stored.get(s.job.job_id.as_str());
+                let incoming = Incoming { job: s.job, ingest_id: source.ingest_id, observed_at };
+                (s.row, merge(current.map(|(_, st)| st), incoming), current.map(|(v, _)| v.as_str()))
+            })
+            .collect();
+        let rows: Vec<Row> = merged.iter().map(|(row, m, version)| Row::new(*row, m, *version)).collect();
+        let written = write(client, source, &rows).await?;
+        let written_ids: HashSet<&str> = written.iter().map(|u| u.job_id.as_str()).collect();
+        let before = pending.len();
+        pending.retain(|s| !written_ids.contains(s.job.job_id.as_str()));
+        if !pending.is_empty() {
+            debug!(
+                merges,
+                written = before - pending.len(),
+                again = pending.len(),
+                "jobs changed meanwhile; merging again"
+            );
+        }
+        done.extend(written);
     }
-    let rows: Vec<Row> = jobs.iter().map(Row::new).collect();
+    if let Some(first) = pending.first() {
+        anyhow::bail!(
+            "{} jobs changed under each of {MAX_MERGES} merges (first: job {}); try again",
+            pending.len(),
+            first.job.job_id
+        );
+    }
+    Ok(done)
+}
+
+/// The ingest's observation time, and the stored jobs among `ids` with their row versions.
+async fn load_stored(
+    client: &impl GenericClient,
+    ingest_id: i64,
+    ids: &[&str],
+) -> anyhow::Result<(DateTime<Utc>, HashMap<String, (String, Stored)>)> {
+    let sql = LOAD.replace("JOB_COLUMNS", JOB_COLUMNS);
+    let ids: Vec<&str> = ids.to_vec();
+    let rows = client
+        .query_typed(&sql, &[(&ingest_id, Type::INT8), (&ids, Type::TEXT_ARRAY)])
+        .await
+        .with_context(|| format!("load {} stored jobs to merge into", ids.len()))?;
+    let first = rows.first().with_context(|| format!("ingest {ingest_id} is not in the database"))?;
+    let observed_at: DateTime<Utc> = first.get(0);
+    let mut stored = HashMap::with_capacity(rows.len());
+    for row in &rows {
+        let Some(version) = row.get::<_, Option<String>>(1) else { continue };
+        let (job, content_hash) = from_row(row, 5);
+        let field_sources: Json<BTreeMap<String, i64>> = row.get(4);
+        let st = Stored {
+            job,
+            content_hash,
+            observed_at: row.get(2),
+            raw_ingest_id: row.get(3),
+            field_sources: field_sources.0,
+        };
+        stored.insert(st.job.job_id.clone(), (version, st));
+    }
+    Ok((observed_at, stored))
+}
+
+/// Writes merged rows; returns those written.
+async fn write(client: &impl GenericClient, source: &Source<'_>, rows: &[Row<'_>]) -> anyhow::Result<Vec<Upserted>> {
     let result = client
         .query_typed(
-            UPSERT,
+            WRITE,
             &[
-                (&Json(&rows), Type::JSONB),
+                (&Json(rows), Type::JSONB),
                 (&source.bucket, Type::TEXT),
                 (&source.key, Type::TEXT),
                 (&source.ingest_id, Type::INT8),
@@ -188,7 +310,7 @@ pub async fn upsert(
             ],
         )
         .await
-        .with_context(|| format!("upsert {} jobs", jobs.len()))?;
+        .with_context(|| format!("upsert {} jobs", rows.len()))?;
     Ok(result
         .iter()
         .map(|r| Upserted { job_id: r.get(0), content_hash: r.get(1), changed: r.get(2), owed: r.get(3) })
