@@ -12,6 +12,7 @@ pub mod db;
 pub mod fake_cerebras;
 pub mod fake_telegram;
 pub mod fixtures;
+pub mod pg_instance;
 pub mod seed;
 
 /// A name unique to this process and call, for databases, buckets and queues.

@@ -62,3 +62,19 @@ pub fn first_job(bytes: &[u8]) -> upflow::Job {
     let (items, _) = read_all(bytes, &options).unwrap();
     items.iter().find_map(ExportItem::job).cloned().unwrap()
 }
+
+/// `n` distinct jobs made from the real scraper fixture (new ids, URLs and titles), as export
+/// records; `salt` keeps the ids of different tests apart.
+pub fn generated_export(n: usize, salt: u64) -> Vec<serde_json::Value> {
+    let base = crate::fixtures::records(crate::fixtures::SCRAPER);
+    (0..n)
+        .map(|i| {
+            let mut r = base[i % base.len()].clone();
+            let id = format!("{}", 7_100_000_000_000_000_000u64 + salt * 1_000_000 + i as u64);
+            r["url"] = format!("https://www.upwork.com/jobs/~02{id}").into();
+            r["title"] = format!("{} (#{i})", r["title"].as_str().unwrap_or("job")).into();
+            r["id"] = id.into();
+            r
+        })
+        .collect()
+}

@@ -213,3 +213,77 @@ async fn the_api_token_guards_everything_but_health_and_the_webhook() {
     // The webhook is not behind the token (it has its own secret); no bot configured here.
     assert_eq!(http.post(format!("{base}/telegram/webhook")).body("{}").send().await.unwrap().status(), 404);
 }
+
+#[tokio::test]
+async fn the_api_answers_through_pgbouncer_in_transaction_mode() {
+    let db = TestDb::new().await;
+    let direct = db.migrated_pool().await;
+    let p = profile();
+    let ids = seed_evaluated(&direct, &p).await;
+    let ranked = |body: Value| -> Vec<(String, f64)> {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| (i["job_id"].to_string(), i["total"].as_f64().unwrap()))
+            .collect()
+    };
+    let expected = ranked(get_json(&serve(state(direct, p.clone(), None)).await.base_url, "/rankings?limit=50").await);
+    // Through the pooler, whose server connections each client's statements share in turn:
+    // a named statement prepared on one is unknown on the next.
+    let pooled = upflow::store::connect(&db.pgbouncer_url(), None).unwrap();
+    let server = serve(state(pooled, p, None)).await;
+    let base = server.base_url.clone();
+    for _ in 0..3 {
+        let mut paths: Vec<String> = ids.iter().take(12).map(|id| format!("/jobs/{id}")).collect();
+        paths.extend(
+            ["/rankings?limit=50", "/rankings?q=python", "/rankings?priority=High", "/stats", "/health"]
+                .map(String::from),
+        );
+        let answers = futures::future::join_all(paths.iter().map(|path| {
+            let base = base.clone();
+            async move { (path.clone(), get(&format!("{base}{path}")).await) }
+        }))
+        .await;
+        for (path, (status, body)) in answers {
+            assert_eq!(status, 200, "{path}: {body}");
+        }
+        let page = reqwest::get(format!("{base}/")).await.unwrap();
+        assert_eq!(page.status(), 200);
+    }
+    assert_eq!(ranked(get_json(&base, "/rankings?limit=50").await), expected, "the same rankings either way");
+}
+
+async fn get_json(base: &str, path: &str) -> Value {
+    let (status, body) = get(&format!("{base}{path}")).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    body
+}
+
+#[tokio::test]
+async fn a_database_that_never_answers_gets_a_503_within_the_pools_timeouts() {
+    // A server that accepts connections and never says a word (a frozen or blackholed host).
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let _silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let settings = upflow::store::PoolSettings {
+        connect_timeout: std::time::Duration::from_secs(1),
+        wait_timeout: std::time::Duration::from_secs(1),
+        ..Default::default()
+    };
+    let db = upflow::store::connect_with(&format!("postgresql://postgres@{addr}/nothing"), None, &settings).unwrap();
+    let server = serve(state(db, profile(), None)).await;
+    // Well inside the api's own request timeout: the pool's timeouts must answer first.
+    let client = reqwest::Client::builder().timeout(api::routes::REQUEST_TIMEOUT / 2).build().unwrap();
+    for path in ["/health", "/rankings", "/stats", "/jobs/x"] {
+        let response = client.get(format!("{}{path}", server.base_url)).send().await.expect(path);
+        assert_eq!(response.status(), 503, "{path}");
+        let body: Value = response.json().await.unwrap();
+        assert!(body["error"].as_str().unwrap().contains("unavailable"), "{path}: {body}");
+    }
+}

@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
+use upflow::store::connect::{PgError, PoolError, TimeoutType};
 
 /// A failed request.
 #[derive(Debug)]
@@ -15,6 +16,8 @@ pub enum ApiError {
     },
     NotFound(String),
     Unauthorized,
+    /// The database cannot be reached now (refused, timed out, restarting): 503, worth retrying.
+    Unavailable(String),
     /// Something broke inside; logged, not shown in detail.
     Internal(anyhow::Error),
 }
@@ -25,6 +28,7 @@ impl ApiError {
             ApiError::BadParameter { .. } => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -34,20 +38,61 @@ impl ApiError {
             ApiError::BadParameter { parameter, message } => format!("invalid `{parameter}`: {message}"),
             ApiError::NotFound(what) => format!("{what} not found"),
             ApiError::Unauthorized => "missing or wrong API token".into(),
+            ApiError::Unavailable(why) => format!("the database is unavailable ({why}); try again shortly"),
             ApiError::Internal(_) => "internal error".into(),
         }
     }
 
     fn log(&self) {
-        if let ApiError::Internal(e) = self {
-            tracing::error!(error = %format!("{e:#}"), "request failed");
+        match self {
+            ApiError::Internal(e) => tracing::error!(error = %format!("{e:#}"), "request failed"),
+            ApiError::Unavailable(why) => tracing::warn!(reason = %why, "request failed: database unavailable"),
+            _ => {}
         }
+    }
+
+    /// Why taking a pooled connection failed, as a response: every way the database can be out
+    /// of reach is a 503.
+    pub fn from_pool(e: PoolError) -> ApiError {
+        let why = match &e {
+            PoolError::Timeout(TimeoutType::Wait) => "every connection is busy".to_string(),
+            PoolError::Timeout(_) => "connecting timed out".to_string(),
+            PoolError::Backend(pg) => unreachable_reason(pg).unwrap_or("cannot connect").to_string(),
+            PoolError::Closed | PoolError::NoRuntimeSpecified | PoolError::PostCreateHook(_) => {
+                return ApiError::Internal(anyhow::anyhow!("connect to Postgres: {e}"))
+            }
+        };
+        tracing::warn!(error = %e, "cannot take a Postgres connection");
+        ApiError::Unavailable(why)
     }
 }
 
+/// When `e` says the server is out of reach or going away (the connection closed, refused,
+/// the server shutting down or starting up), a short reason.
+fn unreachable_reason(e: &PgError) -> Option<&'static str> {
+    if e.is_closed() {
+        return Some("the connection closed");
+    }
+    if let Some(code) = e.code() {
+        // Class 08: connection exception; class 57P: operator intervention (shutdown, restart).
+        let code = code.code();
+        return (code.starts_with("08") || code.starts_with("57P")).then_some("the server is restarting or refused");
+    }
+    let io = std::error::Error::source(e).and_then(|s| s.downcast_ref::<std::io::Error>());
+    io.map(|_| "cannot connect")
+}
+
 impl From<anyhow::Error> for ApiError {
+    /// A query that failed because the connection broke is a 503; anything else is a 500.
     fn from(e: anyhow::Error) -> Self {
-        ApiError::Internal(e)
+        let reason = e.chain().find_map(|c| c.downcast_ref::<PgError>()).and_then(unreachable_reason);
+        match reason {
+            Some(why) => {
+                tracing::warn!(error = %format!("{e:#}"), "query failed: database unavailable");
+                ApiError::Unavailable(why.into())
+            }
+            None => ApiError::Internal(e),
+        }
     }
 }
 

@@ -15,28 +15,33 @@ use crate::error::ApiError;
 use crate::params::ranking_query;
 use crate::state::AppState;
 
-/// A pooled connection, or a 500 that says why in the log.
+/// A pooled connection, or a 503 when the database cannot be reached (the pool's timeouts bound
+/// how long that takes to find out).
 pub async fn client(state: &AppState) -> Result<PooledClient, ApiError> {
-    state.db.get().await.map_err(|e| ApiError::Internal(anyhow::anyhow!("connect to Postgres: {e}")))
+    state.db.get().await.map_err(ApiError::from_pool)
 }
 
-/// `GET /health`: 200 when the database answers within two seconds, else 503.
+/// How long `/health` waits for the database.
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// `GET /health`: 200 when the database answers within two seconds, else 503 with the reason.
 pub async fn health(State(state): State<AppState>) -> Response {
     let check = async {
-        let client = state.db.get().await.map_err(|e| e.to_string())?;
-        client.simple_query("SELECT 1").await.map_err(|e| e.to_string())?;
-        Ok::<_, String>(())
+        let client = client(&state).await?;
+        client.simple_query("SELECT 1").await.map_err(|e| ApiError::from(anyhow::Error::from(e)))?;
+        Ok::<_, ApiError>(())
     };
-    match tokio::time::timeout(Duration::from_secs(2), check).await {
-        Ok(Ok(())) => (StatusCode::OK, Json(json!({"status": "ok", "database": "reachable"}))).into_response(),
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "health: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "database": "unreachable"})))
-                .into_response()
+    let failed = match tokio::time::timeout(HEALTH_TIMEOUT, check).await {
+        Ok(Ok(())) => {
+            return (StatusCode::OK, Json(json!({"status": "ok", "database": "reachable"}))).into_response();
         }
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "database": "timeout"})))
-            .into_response(),
-    }
+        Ok(Err(e)) => e,
+        Err(_) => ApiError::Unavailable(format!("no answer within {} s", HEALTH_TIMEOUT.as_secs())),
+    };
+    let database = if matches!(failed, ApiError::Unavailable(_)) { "unreachable" } else { "error" };
+    tracing::warn!(error = %failed.message(), "health: database not ready");
+    let body = json!({"status": "unavailable", "database": database, "error": failed.message()});
+    (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
 }
 
 /// `GET /rankings`.
@@ -72,13 +77,13 @@ pub async fn stats(State(state): State<AppState>) -> Result<Response, ApiError> 
     // What the evaluator last scored with is what is in use; the api's own configuration is the
     // fallback (it does not hold the Cerebras key in AWS).
     let latest = client
-        .query_opt(
+        .query_typed(
             "SELECT scorer, model FROM evaluations WHERE scorer <> 'filter' ORDER BY updated_at DESC LIMIT 1",
             &[],
         )
         .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    let scorer_in_use = match latest {
+        .map_err(|e| ApiError::from(anyhow::Error::from(e)))?;
+    let scorer_in_use = match latest.first() {
         Some(row) => crate::state::ScorerInUse { scorer: row.get(0), model: row.get(1) },
         None => state.scorer.clone(),
     };
