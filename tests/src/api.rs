@@ -48,13 +48,8 @@ pub async fn seed_evaluated(db: &Db, profile: &LoadedProfile) -> Vec<String> {
 
 /// Scores `ids` with the rules scorer.
 pub async fn evaluate(db: &Db, profile: &LoadedProfile, ids: &[String]) {
-    let evaluator = Evaluator {
-        db: db.clone(),
-        scorer: Scorer::Rules(RulesScorer),
-        profile: profile.clone(),
-        alerter: None,
-        concurrency: 4,
-    };
+    let evaluator =
+        Evaluator { concurrency: 4, ..Evaluator::new(db.clone(), Scorer::Rules(RulesScorer), profile.clone()) };
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     for id in ids {
         evaluator.evaluate(id, deadline).await.unwrap();

@@ -101,6 +101,12 @@ pub struct FakeCerebrasConfig {
     /// Send the `x-ratelimit-limit-*-minute` headers (the account's limits). Off, a client
     /// learns the limits only from 429s.
     pub state_limits: bool,
+    /// Requests per day, enforced (429 `request_quota_exceeded` until the day's reset); `None`:
+    /// not enforced, and the `-day` headers state 1,440 times the RPM, as Cerebras's tiers do.
+    pub rpd: Option<u64>,
+    /// How long a "day" lasts: `None` is the UTC day (reset at midnight), as Cerebras counts;
+    /// tests shorten it to see several resets.
+    pub day_length: Option<Duration>,
 }
 
 impl Default for FakeCerebrasConfig {
@@ -114,6 +120,8 @@ impl Default for FakeCerebrasConfig {
             duration_reset_headers: false,
             script: Vec::new(),
             state_limits: true,
+            rpd: None,
+            day_length: None,
         }
     }
 }
@@ -125,7 +133,7 @@ pub struct FakeStats {
     pub requests: u64,
     /// 200 answers (including faulted ones: truncated, length, invalid scores, slow).
     pub ok: u64,
-    /// 429s from the RPM/TPM limits (not `queue_exceeded`, which is a fault).
+    /// 429s from the RPM/TPM/RPD limits (not `queue_exceeded`, which is a fault).
     pub rate_limited: u64,
     /// Faults injected.
     pub faults: u64,
@@ -181,8 +189,9 @@ struct Inner {
     stats: FakeStats,
     requests: Option<Bucket>,
     tokens: Option<Bucket>,
-    /// Requests accepted per UTC day, for the `-day` headers.
-    day: (chrono::NaiveDate, u64),
+    /// Requests accepted in the current day, and when that day ends.
+    day_count: u64,
+    day_ends: Instant,
     next_id: u64,
 }
 
@@ -192,6 +201,8 @@ struct Shared {
     duration_reset_headers: bool,
     state_limits: bool,
     rpm: Option<u32>,
+    rpd: Option<u64>,
+    day_length: Option<Duration>,
     inner: Mutex<Inner>,
 }
 
@@ -226,6 +237,8 @@ pub async fn start(config: FakeCerebrasConfig) -> FakeCerebras {
         duration_reset_headers: config.duration_reset_headers,
         state_limits: config.state_limits,
         rpm: config.rpm,
+        rpd: config.rpd,
+        day_length: config.day_length,
         inner: Mutex::new(Inner {
             latency: config.latency,
             script: config.script.into_iter().collect(),
@@ -234,7 +247,8 @@ pub async fn start(config: FakeCerebrasConfig) -> FakeCerebras {
             stats: FakeStats::default(),
             requests: config.rpm.map(Bucket::new),
             tokens: config.tpm.map(Bucket::new),
-            day: (chrono::Utc::now().date_naive(), 0),
+            day_count: 0,
+            day_ends: day_end(config.day_length, Instant::now()),
             next_id: 0,
         }),
     });
@@ -281,6 +295,25 @@ impl FakeCerebras {
     /// `POST` URL of chat completions.
     pub fn chat_url(&self) -> String {
         format!("{}/chat/completions", self.base_url)
+    }
+
+    /// The real client's configuration for this fake: its URL and key, a 1,024-token
+    /// completion budget, generous limits, one instance, 4 attempts. Tests override fields.
+    pub fn client_config(&self) -> upflow::scoring::cerebras::CerebrasConfig {
+        upflow::scoring::cerebras::CerebrasConfig {
+            api_key: self.api_key.clone().into(),
+            base_url: self.base_url.clone(),
+            model: "gpt-oss-120b".into(),
+            max_completion_tokens: 1024,
+            reasoning_effort: Some("low".into()),
+            rpm: 6000,
+            tpm: 10_000_000,
+            instances: 1,
+            description_chars: 4000,
+            request_timeout: Duration::from_secs(10),
+            price_per_mtok: Some((0.35, 0.75)),
+            max_attempts: 4,
+        }
     }
 }
 
@@ -504,6 +537,18 @@ fn parse_request(shared: &Shared, body: &Value) -> Result<Request, Box<Response>
     Ok(Request { model: model.to_string(), prompt_chars, user, max_completion, effort })
 }
 
+/// When the day that is running at `now` ends: the next UTC midnight, or `length` from now.
+fn day_end(length: Option<Duration>, now: Instant) -> Instant {
+    match length {
+        Some(length) => now + length,
+        None => {
+            let utc = chrono::Utc::now();
+            let midnight = (utc.date_naive() + chrono::Days::new(1)).and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+            now + (midnight - utc).to_std().unwrap_or_default()
+        }
+    }
+}
+
 /// The rate-limit headers and, when over a limit, the 429 to send.
 struct Admission {
     headers: Vec<(&'static str, String)>,
@@ -513,10 +558,11 @@ struct Admission {
 fn admit(shared: &Shared, inner: &mut Inner, estimate: u64) -> Admission {
     let now = Instant::now();
     let durations = shared.duration_reset_headers;
-    let today = chrono::Utc::now().date_naive();
-    if inner.day.0 != today {
-        inner.day = (today, 0);
+    if now >= inner.day_ends {
+        inner.day_count = 0;
+        inner.day_ends = day_end(shared.day_length, now);
     }
+    let to_day_end = inner.day_ends.saturating_duration_since(now).as_secs_f64();
     if let Some(b) = inner.requests.as_mut() {
         b.refill(now);
     }
@@ -526,7 +572,14 @@ fn admit(shared: &Shared, inner: &mut Inner, estimate: u64) -> Admission {
     let estimate_f = estimate as f64;
     let requests_short = inner.requests.as_ref().is_some_and(|b| b.level < 1.0);
     let tokens_short = inner.tokens.as_ref().is_some_and(|b| b.level < estimate_f);
-    let refused = if requests_short {
+    let day_short = shared.rpd.is_some_and(|limit| inner.day_count >= limit);
+    let refused = if day_short {
+        Some((
+            "request_quota_exceeded",
+            "Requests per day limit exceeded - too many requests sent.".to_string(),
+            to_day_end,
+        ))
+    } else if requests_short {
         let wait = inner.requests.as_ref().map_or(0.0, |b| b.wait_for(1.0));
         let wait = wait.max(inner.tokens.as_ref().map_or(0.0, |b| b.wait_for(estimate_f)));
         Some((
@@ -552,7 +605,7 @@ fn admit(shared: &Shared, inner: &mut Inner, estimate: u64) -> Admission {
         if let Some(b) = inner.tokens.as_mut() {
             b.level -= estimate_f;
         }
-        inner.day.1 += 1;
+        inner.day_count += 1;
         None
     };
     let mut headers = Vec::new();
@@ -570,14 +623,12 @@ fn admit(shared: &Shared, inner: &mut Inner, estimate: u64) -> Admission {
         headers.push(("x-ratelimit-remaining-tokens-minute", (b.level.max(0.0).floor() as u64).to_string()));
         headers.push(("x-ratelimit-reset-tokens-minute", format_reset(b.wait_for(estimate_f), durations)));
     }
-    if let Some(rpm) = shared.rpm {
-        let limit = u64::from(rpm) * 1440;
-        let now = chrono::Utc::now();
-        let midnight = (today + chrono::Days::new(1)).and_hms_opt(0, 0, 0).expect("midnight").and_utc();
-        let to_midnight = (midnight - now).num_milliseconds() as f64 / 1000.0;
-        headers.push(("x-ratelimit-limit-requests-day", limit.to_string()));
-        headers.push(("x-ratelimit-remaining-requests-day", limit.saturating_sub(inner.day.1).to_string()));
-        headers.push(("x-ratelimit-reset-requests-day", format_reset(to_midnight, durations)));
+    if let Some(limit) = shared.rpd.or(shared.rpm.map(|rpm| u64::from(rpm) * 1440)) {
+        if shared.state_limits {
+            headers.push(("x-ratelimit-limit-requests-day", limit.to_string()));
+        }
+        headers.push(("x-ratelimit-remaining-requests-day", limit.saturating_sub(inner.day_count).to_string()));
+        headers.push(("x-ratelimit-reset-requests-day", format_reset(to_day_end, durations)));
     }
     Admission { headers, refused }
 }

@@ -27,7 +27,7 @@ fn cerebras(fake: &FakeCerebras, rpm: u32, tpm: u32) -> Scorer {
 }
 
 async fn evaluator(db: &TestDb, scorer: Scorer, profile: LoadedProfile, concurrency: usize) -> Evaluator {
-    Evaluator { db: db.migrated_pool().await, scorer, profile, alerter: None, concurrency }
+    Evaluator { concurrency, ..Evaluator::new(db.migrated_pool().await, scorer, profile) }
 }
 
 fn soon(secs: u64) -> Instant {
@@ -130,7 +130,9 @@ async fn partial_failures_name_exactly_the_failed_messages() {
 async fn a_refused_key_stops_the_batch_without_burning_through_it() {
     let db = TestDb::new().await;
     let fake = fake_cerebras::start(FakeCerebrasConfig { api_key: "csk-other".into(), ..Default::default() }).await;
-    let ev = evaluator(&db, cerebras(&fake, 6000, 10_000_000), unfiltered_profile(), 2).await;
+    let wrong_key = CerebrasConfig { api_key: KEY.into(), ..config_for(&fake) };
+    let scorer = Scorer::Cerebras(Box::new(CerebrasScorer::new(wrong_key, reqwest::Client::new())));
+    let ev = evaluator(&db, scorer, unfiltered_profile(), 2).await;
     let ids = store_export(&ev.db, "c.json", &fixtures::bytes(fixtures::API_ACTOR)).await;
     let messages = job_messages(&ids[..10]);
     let response = evaluator::handle(sqs_event(&messages), soon(120), &ev).await;
@@ -152,20 +154,7 @@ async fn an_unknown_model_names_the_models_on_offer() {
 }
 
 fn config_for(fake: &FakeCerebras) -> CerebrasConfig {
-    CerebrasConfig {
-        api_key: KEY.into(),
-        base_url: fake.base_url.clone(),
-        model: "gpt-oss-120b".into(),
-        max_completion_tokens: 1024,
-        reasoning_effort: Some("low".into()),
-        rpm: 6000,
-        tpm: 10_000_000,
-        instances: 1,
-        description_chars: 4000,
-        request_timeout: Duration::from_secs(10),
-        price_per_mtok: Some((0.35, 0.75)),
-        max_attempts: 4,
-    }
+    fake.client_config()
 }
 
 #[tokio::test]
@@ -296,4 +285,74 @@ async fn good_jobs_alert_once_ever_and_telegram_trouble_does_not_fail_the_job() 
     assert!(response.batch_item_failures.is_empty());
     assert_eq!(scalar(&db2, "SELECT count(*) FROM evaluations").await, 19);
     assert!(scalar(&db2, "SELECT count(*) FROM alerts WHERE status = 'failed'").await > 0);
+}
+
+#[tokio::test]
+async fn a_failed_or_abandoned_alert_is_sent_by_a_later_batch_and_given_up_after_its_attempts() {
+    let db = TestDb::new().await;
+    let telegram = fake_telegram::start("123:token").await;
+    let toml = DEFAULT_TOML.replace("threshold = 80", "threshold = 0").replace("min_fixed_budget = 500", "");
+    let profile = LoadedProfile::from_toml(&toml, "alert-all").unwrap();
+    let mut ev = evaluator(&db, Scorer::Rules(RulesScorer), profile, 4).await;
+    let alerter = |token: &str| Alerter {
+        client: TelegramClient::new(reqwest::Client::new(), telegram.base_url.clone(), token),
+        chat_id: "42".into(),
+    };
+    // Telegram refuses every alert of the first batch (a revoked token).
+    ev.alerter = Some(alerter("wrong:token"));
+    let export = serde_json::to_vec(&upflow_tests::seed::generated_export(60, 5)).unwrap();
+    let ids = store_export(&ev.db, "r.json", &export).await;
+    let messages = job_messages(&ids);
+    assert!(evaluator::handle(sqs_event(&messages), soon(120), &ev).await.batch_item_failures.is_empty());
+    let relevant = scalar(&db, "SELECT count(*) FROM evaluations WHERE status = 'scored' AND relevant").await;
+    assert!(relevant > 6, "enough alerts for several retry rounds: {relevant}");
+    assert_eq!(
+        scalar(&db, "SELECT count(*) FROM alerts WHERE status = 'failed' AND next_attempt_at IS NOT NULL").await,
+        relevant
+    );
+
+    // The token is fixed. Right away nothing is due (the first retry waits a minute).
+    ev.alerter = Some(alerter("123:token"));
+    let one = &messages[..1];
+    evaluator::handle(sqs_event(one), soon(120), &ev).await;
+    assert!(telegram.sent_texts().is_empty(), "a failed alert waits before its next attempt");
+
+    // The minute passes; one more alert was left `sending` by a sender that was killed.
+    let client = db.client().await;
+    client.execute("UPDATE alerts SET next_attempt_at = now() - interval '1 second'", &[]).await.unwrap();
+    client
+        .execute(
+            "UPDATE alerts SET status = 'sending', next_attempt_at = NULL, lease_until = now() - interval '1 second'
+             WHERE job_id = (SELECT min(job_id) FROM alerts)",
+            &[],
+        )
+        .await
+        .unwrap();
+    // Each batch retries a few due alerts (redeliveries carry the batches here).
+    let mut rounds = 0;
+    while scalar(&db, "SELECT count(*) FROM alerts WHERE status <> 'sent'").await > 0 {
+        rounds += 1;
+        assert!(rounds <= relevant, "alerts are not retried");
+        evaluator::handle(sqs_event(one), soon(120), &ev).await;
+    }
+    assert!(rounds > 1, "a batch retries a bounded number of alerts");
+    let texts = telegram.sent_texts();
+    assert_eq!(texts.len() as i64, relevant, "each alert sent exactly once");
+    assert_eq!(scalar(&db, "SELECT count(DISTINCT message_id) FROM alerts").await, relevant);
+
+    // An alert on its last attempt that fails again is given up: never due again.
+    client
+        .execute(
+            "UPDATE alerts SET status = 'failed', attempts = $1 - 1, next_attempt_at = now() - interval '1 second'
+             WHERE job_id = (SELECT min(job_id) FROM alerts)",
+            &[&upflow::store::alerts::MAX_ATTEMPTS],
+        )
+        .await
+        .unwrap();
+    telegram.fail_next_with(3, 502, "Bad Gateway"); // the client retries a 5xx twice itself
+    evaluator::handle(sqs_event(one), soon(120), &ev).await;
+    assert_eq!(scalar(&db, "SELECT count(*) FROM alerts WHERE status = 'failed' AND next_attempt_at IS NULL").await, 1);
+    assert!(upflow::store::alerts::due(&client, 10).await.unwrap().is_empty());
+    evaluator::handle(sqs_event(one), soon(120), &ev).await;
+    assert_eq!(telegram.sent_texts().len() as i64, relevant);
 }

@@ -69,11 +69,8 @@ async fn the_events_drive_the_real_handlers() {
     let sqs: SqsEvent = serde_json::from_value(event("sqs-batch.json")).unwrap();
     assert_eq!(sqs.records.len(), 2);
     let evaluator = upflow::evaluate::Evaluator {
-        db: pool.clone(),
-        scorer: Scorer::Rules(RulesScorer),
-        profile: profile.clone(),
-        alerter: None,
         concurrency: 2,
+        ..upflow::evaluate::Evaluator::new(pool.clone(), Scorer::Rules(RulesScorer), profile.clone())
     };
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let response = evaluator::handle(sqs, deadline, &evaluator).await;
@@ -83,12 +80,12 @@ async fn the_events_drive_the_real_handlers() {
 
     // The api's three HTTP events, through the router as lambda_http hands them over.
     let telegram = upflow_tests::fake_telegram::start("123:events").await;
-    let bot = Bot {
-        db: pool.clone(),
-        telegram: TelegramClient::new(reqwest::Client::new(), telegram.base_url.clone(), "123:events"),
-        profile: profile.clone(),
-        config: BotConfig { webhook_secret: "demo-webhook-secret".into(), allowed_chat_ids: vec![123456789] },
-    };
+    let bot = Bot::new(
+        pool.clone(),
+        TelegramClient::new(reqwest::Client::new(), telegram.base_url.clone(), "123:events"),
+        profile.clone(),
+        BotConfig { webhook_secret: "demo-webhook-secret".into(), allowed_chat_ids: vec![123456789] },
+    );
     let mut state = upflow_tests::api::state(pool.clone(), profile.clone(), Some("demo-api-token"));
     state.bot = Some(Arc::new(bot));
     let router = api::router(state);

@@ -61,13 +61,8 @@ async fn main() -> anyhow::Result<()> {
         },
         reqwest::Client::new(),
     );
-    let evaluator = Evaluator {
-        db: db.clone(),
-        scorer: Scorer::Cerebras(Box::new(scorer)),
-        profile,
-        alerter: None,
-        concurrency: 4,
-    };
+    let evaluator =
+        Evaluator { concurrency: 4, ..Evaluator::new(db.clone(), Scorer::Cerebras(Box::new(scorer)), profile) };
 
     let started = Instant::now();
     let mut failed_total = 0;
@@ -78,10 +73,8 @@ async fn main() -> anyhow::Result<()> {
         rounds += 1;
         let mut again = Vec::new();
         for chunk in pending.chunks(10) {
-            let messages: Vec<Message> = chunk
-                .iter()
-                .map(|id| Message { id: id.clone(), body: JobMessage::new(id, 1, "h").to_body() })
-                .collect();
+            let messages: Vec<Message> =
+                chunk.iter().map(|id| Message::new(id.clone(), JobMessage::new(id, 1, "h").to_body())).collect();
             let report =
                 evaluator.evaluate_batch(messages, tokio::time::Instant::now() + Duration::from_secs(60)).await;
             failed_total += report.failed.len();

@@ -4,16 +4,14 @@
 //! batch size and concurrency cap, partial batch failures, and the queue's own redrive policy
 //! moving poison messages to the DLQ. Prints progress, a summary and the top jobs.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, QueueAttributeName};
+use evaluator::local::Tally;
 use upflow::evaluate::Evaluator;
 use upflow::queue::sqs::SqsQueue;
 use upflow::split::{IngestStatus, Splitter, SplitterConfig};
@@ -62,26 +60,14 @@ async fn local_run(args: &Args) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("create bucket {}", args.bucket))?;
     }
-    let dlq_url = create_queue(&sqs, &format!("{}-dlq", args.queue), HashMap::new()).await?;
-    let dlq_arn = sqs
-        .get_queue_attributes()
-        .queue_url(&dlq_url)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await?
-        .attributes
-        .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
-        .context("the DLQ has no ARN")?;
-    let redrive = format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"{}"}}"#, args.max_receive_count);
-    let queue_url = create_queue(
+    let queues = evaluator::local::create_queues(
         &sqs,
         &args.queue,
-        HashMap::from([
-            (QueueAttributeName::RedrivePolicy, redrive),
-            (QueueAttributeName::VisibilityTimeout, args.visibility_timeout.to_string()),
-        ]),
+        Duration::from_secs(args.visibility_timeout),
+        args.max_receive_count,
     )
     .await?;
+    let (queue_url, dlq_url) = (queues.url.clone(), queues.dlq_url.clone());
 
     // Upload, and the splitter on the upload's S3 event.
     let name = args.file.file_name().context("FILE has no file name")?.to_string_lossy().to_string();
@@ -90,7 +76,12 @@ async fn local_run(args: &Args) -> anyhow::Result<ExitCode> {
     s3.put_object().bucket(&args.bucket).key(&key).body(body).send().await.with_context(|| format!("upload {key}"))?;
     eprintln!("uploaded {} to s3://{}/{key}", args.file.display(), args.bucket);
 
-    let evaluator = Arc::new(Evaluator::from_env().await?);
+    let mut evaluator = Evaluator::from_env().await?;
+    // Jobs that must wait for the provider's limits go back on this queue; a failure on the
+    // last receive is recorded as dead-lettered.
+    evaluator.requeue = Some(SqsQueue { client: sqs.clone(), url: queue_url.clone() });
+    evaluator.max_receive_count = args.max_receive_count;
+    let evaluator = Arc::new(evaluator);
     eprintln!("scorer: {}", evaluator.scorer.describe());
     let splitter = Splitter {
         db: evaluator.db.clone(),
@@ -111,6 +102,12 @@ async fn local_run(args: &Args) -> anyhow::Result<ExitCode> {
         IngestStatus::Failed => {
             eprintln!("splitter: ingest {} failed: {}", report.ingest_id, report.error.clone().unwrap_or_default())
         }
+        IngestStatus::InProgress => {
+            eprintln!(
+                "splitter: this file is being ingested by another run (ingest {}); nothing done",
+                report.ingest_id
+            )
+        }
         IngestStatus::Succeeded => eprintln!(
             "splitter: rows {}, jobs {} (new or changed {}, unchanged {}), rejected {}, duplicates {}, queued {}",
             t.counts.rows, t.counts.parsed, t.stored, t.unchanged, t.counts.rejected, t.counts.duplicates, t.enqueued
@@ -123,12 +120,12 @@ async fn local_run(args: &Args) -> anyhow::Result<ExitCode> {
 
     // The evaluator, as the SQS event source runs it.
     let tally = Arc::new(Tally::default());
-    let mut pollers = Vec::new();
-    for _ in 0..args.max_concurrency.max(1) {
-        let (sqs, url, evaluator, tally) = (sqs.clone(), queue_url.clone(), evaluator.clone(), tally.clone());
-        let (batch, timeout) = (args.batch_size.clamp(1, 10), Duration::from_secs(args.timeout));
-        pollers.push(tokio::spawn(async move { poll(&sqs, &url, &evaluator, batch, timeout, &tally).await }));
-    }
+    let poller = evaluator::local::Poller {
+        sqs: sqs.clone(),
+        queue_url: queue_url.clone(),
+        batch_size: args.batch_size,
+        timeout: Duration::from_secs(args.timeout),
+    };
     let progress = {
         let tally = tally.clone();
         tokio::spawn(async move {
@@ -136,25 +133,24 @@ async fn local_run(args: &Args) -> anyhow::Result<ExitCode> {
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 let elapsed = started.elapsed().as_secs_f64();
                 eprint!(
-                    "\revaluator: scored {}, skipped {}, already {}, failures {} ({:.1} jobs/s)   ",
-                    tally.scored.load(Ordering::Relaxed),
-                    tally.skipped.load(Ordering::Relaxed),
-                    tally.already.load(Ordering::Relaxed),
-                    tally.failed.load(Ordering::Relaxed),
-                    tally.scored.load(Ordering::Relaxed) as f64 / elapsed
+                    "\revaluator: scored {}, skipped {}, already {}, waiting for limits {}, failures {} ({:.1} jobs/s)   ",
+                    Tally::get(&tally.scored),
+                    Tally::get(&tally.skipped),
+                    Tally::get(&tally.already),
+                    Tally::get(&tally.deferred),
+                    Tally::get(&tally.failed),
+                    Tally::get(&tally.scored) as f64 / elapsed
                 );
             }
         })
     };
-    for p in pollers {
-        p.await??;
-    }
+    evaluator::local::run_all(&poller, args.max_concurrency, &evaluator, &tally).await?;
     progress.abort();
     eprintln!();
 
-    let dlq_depth = depth(&sqs, &dlq_url).await?;
+    let dlq_depth = evaluator::local::depth(&sqs, &dlq_url).await?;
     let client = evaluator.db.get().await.context("connect to Postgres")?;
-    let alerts = tally.alerted.load(Ordering::Relaxed);
+    let alerts = Tally::get(&tally.alerted);
     let mut query = upflow::read::RankingQuery::new(&evaluator.profile.version);
     query.limit = 10;
     let top = upflow::read::rankings(&**client, &query).await?;
@@ -179,10 +175,10 @@ async fn local_run(args: &Args) -> anyhow::Result<ExitCode> {
         t.counts.rejected,
         t.counts.duplicates,
         t.enqueued,
-        tally.scored.load(Ordering::Relaxed),
-        tally.skipped.load(Ordering::Relaxed),
-        tally.already.load(Ordering::Relaxed),
-        tally.failed.load(Ordering::Relaxed),
+        Tally::get(&tally.scored),
+        Tally::get(&tally.skipped),
+        Tally::get(&tally.already),
+        Tally::get(&tally.failed),
         dlq_depth,
         alerts,
         started.elapsed().as_secs_f64()
@@ -190,132 +186,12 @@ async fn local_run(args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-#[derive(Default)]
-struct Tally {
-    scored: AtomicU64,
-    skipped: AtomicU64,
-    already: AtomicU64,
-    failed: AtomicU64,
-    alerted: AtomicU64,
-}
-
-/// One "evaluator instance": receive a batch, run the handler, delete what succeeded; stop when
-/// the queue holds nothing, visible or in flight.
-async fn poll(
-    sqs: &aws_sdk_sqs::Client,
-    url: &str,
-    evaluator: &Evaluator,
-    batch: i32,
-    timeout: Duration,
-    tally: &Tally,
-) -> anyhow::Result<()> {
-    loop {
-        let received = sqs
-            .receive_message()
-            .queue_url(url)
-            .max_number_of_messages(batch)
-            .wait_time_seconds(1)
-            .message_system_attribute_names(aws_sdk_sqs::types::MessageSystemAttributeName::All)
-            .send()
-            .await?;
-        let messages = received.messages.unwrap_or_default();
-        if messages.is_empty() {
-            if depth_in_flight(sqs, url).await? == 0 {
-                return Ok(());
-            }
-            continue;
-        }
-        let records: Vec<serde_json::Value> = messages
-            .iter()
-            .map(|m| {
-                serde_json::json!({
-                    "messageId": m.message_id,
-                    "receiptHandle": m.receipt_handle,
-                    "body": m.body,
-                    "attributes": m.attributes.as_ref().map(|a| a.iter().map(|(k, v)| (k.as_str().to_string(), v.clone())).collect::<HashMap<_, _>>()).unwrap_or_default(),
-                    "messageAttributes": {},
-                    "eventSource": "aws:sqs",
-                    "eventSourceARN": "arn:aws:sqs:local:000000000000:upflow-jobs",
-                    "awsRegion": "us-east-1"
-                })
-            })
-            .collect();
-        let event: aws_lambda_events::event::sqs::SqsEvent =
-            serde_json::from_value(serde_json::json!({ "Records": records }))?;
-        let deadline = tokio::time::Instant::now() + timeout.saturating_sub(evaluator::SAFETY_MARGIN);
-        let (response, report) = evaluator::handle_with_report(event, deadline, evaluator).await;
-        let failed: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
-        tally.failed.fetch_add(failed.len() as u64, Ordering::Relaxed);
-        tally.scored.fetch_add(u64::from(report.scored), Ordering::Relaxed);
-        tally.skipped.fetch_add(u64::from(report.skipped), Ordering::Relaxed);
-        tally.already.fetch_add(u64::from(report.already), Ordering::Relaxed);
-        tally.alerted.fetch_add(u64::from(report.alerted), Ordering::Relaxed);
-        if let Some(fatal) = &report.fatal {
-            anyhow::bail!("the evaluator stopped: {fatal}");
-        }
-        let done: Vec<DeleteMessageBatchRequestEntry> = messages
-            .iter()
-            .filter(|m| !failed.contains(&m.message_id.as_deref().unwrap_or_default()))
-            .enumerate()
-            .filter_map(|(i, m)| {
-                DeleteMessageBatchRequestEntry::builder()
-                    .id(i.to_string())
-                    .receipt_handle(m.receipt_handle.clone()?)
-                    .build()
-                    .ok()
-            })
-            .collect();
-        if !done.is_empty() {
-            sqs.delete_message_batch().queue_url(url).set_entries(Some(done)).send().await?;
-        }
-    }
-}
-
-async fn create_queue(
-    sqs: &aws_sdk_sqs::Client,
-    name: &str,
-    attributes: HashMap<QueueAttributeName, String>,
-) -> anyhow::Result<String> {
-    let out = sqs.create_queue().queue_name(name).set_attributes(Some(attributes.clone())).send().await;
-    match out {
-        Ok(o) => o.queue_url.context("CreateQueue returned no URL"),
-        Err(e) => {
-            // Created earlier with other attributes: bring them up to date.
-            let url = sqs
-                .get_queue_url()
-                .queue_name(name)
-                .send()
-                .await
-                .map_err(|_| anyhow::anyhow!("create queue {name}: {e}"))?
-                .queue_url
-                .context("GetQueueUrl returned no URL")?;
-            if !attributes.is_empty() {
-                sqs.set_queue_attributes().queue_url(&url).set_attributes(Some(attributes)).send().await?;
-            }
-            Ok(url)
-        }
-    }
-}
-
-async fn attribute(sqs: &aws_sdk_sqs::Client, url: &str, name: QueueAttributeName) -> anyhow::Result<u64> {
-    let out = sqs.get_queue_attributes().queue_url(url).attribute_names(name.clone()).send().await?;
-    Ok(out.attributes.and_then(|a| a.get(&name).and_then(|v| v.parse().ok())).unwrap_or(0))
-}
-
-async fn depth(sqs: &aws_sdk_sqs::Client, url: &str) -> anyhow::Result<u64> {
-    attribute(sqs, url, QueueAttributeName::ApproximateNumberOfMessages).await
-}
-
-async fn depth_in_flight(sqs: &aws_sdk_sqs::Client, url: &str) -> anyhow::Result<u64> {
-    Ok(depth(sqs, url).await? + attribute(sqs, url, QueueAttributeName::ApproximateNumberOfMessagesNotVisible).await?)
-}
-
 async fn rejected_rows(evaluator: &Evaluator, ingest_id: i64) -> anyhow::Result<Vec<(i32, String)>> {
     let client = evaluator.db.get().await.context("connect to Postgres")?;
     let rows = client
-        .query(
+        .query_typed(
             "SELECT row_number, reason FROM rejected_rows WHERE ingest_id = $1 ORDER BY row_number LIMIT 50",
-            &[&ingest_id],
+            &[(&ingest_id, tokio_postgres::types::Type::INT8)],
         )
         .await?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())

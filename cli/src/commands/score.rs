@@ -57,11 +57,17 @@ async fn score(args: &Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("could not record this run as an ingest");
     };
     let source = jobs::Source { ingest_id, bucket: "local", key: &name, profile_version: &evaluator.profile.version };
+    let mut totals = ingests::Totals { counts, ..Default::default() };
     for chunk in parsed.chunks(250) {
         let sourced: Vec<_> = chunk.iter().map(|(row, job)| jobs::SourcedJob { row: *row, job }).collect();
-        jobs::upsert(&**client, &source, &sourced).await?;
+        for upserted in jobs::upsert(&**client, &source, &sourced).await? {
+            if upserted.changed {
+                totals.stored += 1;
+            } else {
+                totals.unchanged += 1;
+            }
+        }
     }
-    let totals = ingests::Totals { counts, ..Default::default() };
     ingests::finish(&**client, ingest_id, Some(&export.format().to_string()), &totals, None).await?;
     drop(client);
     eprintln!(
@@ -93,6 +99,10 @@ async fn score(args: &Args) -> anyhow::Result<ExitCode> {
             Err(Failure::Retry(e)) => {
                 tally.failed += 1;
                 eprintln!("job {id}: {e}");
+            }
+            Err(Failure::Defer { wait, why }) => {
+                tally.failed += 1;
+                eprintln!("job {id}: not scored now: {why} (try again in {:.0} s)", wait.as_secs_f64());
             }
             Err(Failure::Fatal(e)) => {
                 eprintln!("stopping: {e}");

@@ -2,6 +2,8 @@
 //! report into an `SqsBatchResponse` naming the messages that failed (so one bad job never
 //! fails its batch; the queue's redrive policy moves a message to the DLQ after its receives).
 
+pub mod local;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
@@ -38,7 +40,8 @@ pub async fn handle_with_report(
                 unnamed += 1;
                 return None;
             };
-            Some(Message { id, body: r.body.unwrap_or_default() })
+            let receive_count = r.attributes.get("ApproximateReceiveCount").and_then(|n| n.parse().ok());
+            Some(Message { id, body: r.body.unwrap_or_default(), receive_count })
         })
         .collect();
     if unnamed > 0 {
@@ -51,7 +54,9 @@ pub async fn handle_with_report(
         scored = report.scored,
         skipped = report.skipped,
         already = report.already,
+        deferred = report.deferred,
         failed = report.failed.len(),
+        dead_lettered = report.dead_lettered,
         alerted = report.alerted,
         prompt_tokens = report.prompt_tokens,
         completion_tokens = report.completion_tokens,

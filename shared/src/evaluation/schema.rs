@@ -1,7 +1,9 @@
 //! The JSON schema of an [`Assessment`](super::Assessment), in the subset Cerebras accepts with
 //! `strict: true`: `additionalProperties: false` on every object, every property required,
 //! nullable values as `anyOf` with `null`, no `pattern`/`format`/`minItems`, under 5,000
-//! characters. Ranges (0-10) are checked after parsing instead.
+//! characters. Scores are integers 0-10 given as an `enum` (which strict mode accepts where
+//! `minimum`/`maximum` are not), so a model cannot answer on a 0-100 scale; the range is
+//! checked again after parsing.
 
 use serde_json::{json, Value};
 
@@ -13,8 +15,11 @@ fn object(properties: Value) -> Value {
     json!({"type": "object", "additionalProperties": false, "required": required, "properties": properties})
 }
 
+/// The scores a criterion may get: the integers 0 to 10.
+pub const SCORE_VALUES: [u8; 11] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
 fn criterion() -> Value {
-    object(json!({"score": {"type": "number"}, "reason": {"type": "string"}}))
+    object(json!({"score": {"type": "integer", "enum": SCORE_VALUES}, "reason": {"type": "string"}}))
 }
 
 fn strings() -> Value {
@@ -112,6 +117,17 @@ mod tests {
     fn the_schema_stays_inside_the_strict_subset() {
         assert_eq!(strict_violations(&assessment_schema()), Vec::<String>::new());
         assert_eq!(response_format()["json_schema"]["strict"], true);
+    }
+
+    #[test]
+    fn scores_are_integers_from_0_to_10_so_a_0_100_scale_cannot_be_answered() {
+        let schema = assessment_schema();
+        for key in crate::profile::CRITERIA {
+            let score = &schema["properties"]["scores"]["properties"][key.as_str()]["properties"]["score"];
+            assert_eq!(score["type"], "integer", "{}", key.as_str());
+            let allowed: Vec<u64> = score["enum"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+            assert_eq!(allowed, (0..=10).collect::<Vec<u64>>(), "{}", key.as_str());
+        }
     }
 
     #[test]

@@ -15,11 +15,29 @@ pub struct JobMessage {
     pub ingest_id: i64,
     /// The job content this message asks to score.
     pub content_hash: String,
+    /// Not to be worked on before this time (Unix seconds): the provider's limits asked for a
+    /// wait longer than SQS's 15-minute delay, so the message is passed on until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<i64>,
+    /// How many times the job was put back to wait for the provider's limits (not failures).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub deferrals: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl JobMessage {
     pub fn new(job_id: impl Into<String>, ingest_id: i64, content_hash: impl Into<String>) -> Self {
-        JobMessage { v: SCHEMA_VERSION, job_id: job_id.into(), ingest_id, content_hash: content_hash.into() }
+        JobMessage {
+            v: SCHEMA_VERSION,
+            job_id: job_id.into(),
+            ingest_id,
+            content_hash: content_hash.into(),
+            not_before: None,
+            deferrals: 0,
+        }
     }
 
     pub fn to_body(&self) -> String {
@@ -44,10 +62,12 @@ mod tests {
     fn round_trips_and_refuses_unknown_versions() {
         let m = JobMessage::new("123", 7, "abc");
         assert_eq!(m.to_body(), r#"{"v":1,"job_id":"123","ingest_id":7,"content_hash":"abc"}"#);
-        assert_eq!(JobMessage::from_body(&m.to_body()), Ok(m));
+        assert_eq!(JobMessage::from_body(&m.to_body()), Ok(m.clone()));
         assert!(JobMessage::from_body(r#"{"v":2,"job_id":"1","ingest_id":1,"content_hash":"x"}"#)
             .unwrap_err()
             .contains("version 2"));
         assert!(JobMessage::from_body("not json").is_err());
+        let deferred = JobMessage { not_before: Some(1_790_000_000), deferrals: 2, ..m };
+        assert_eq!(JobMessage::from_body(&deferred.to_body()), Ok(deferred));
     }
 }

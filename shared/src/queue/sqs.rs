@@ -11,6 +11,26 @@ pub struct SqsQueue {
     pub url: String,
 }
 
+/// SQS's longest message delay.
+pub const MAX_DELAY: std::time::Duration = std::time::Duration::from_secs(900);
+
+impl SqsQueue {
+    /// Sends one message that becomes visible after `delay` (at most [`MAX_DELAY`]): a new
+    /// message, so the wait does not use up one of the original's receives.
+    pub async fn send_delayed(&self, body: &str, delay: std::time::Duration) -> Result<(), String> {
+        let secs = delay.min(MAX_DELAY).as_secs_f64().ceil() as i32;
+        self.client
+            .send_message()
+            .queue_url(&self.url)
+            .message_body(body)
+            .delay_seconds(secs.clamp(0, MAX_DELAY.as_secs() as i32))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("SendMessage to {}: {}", self.url, aws_sdk_sqs::error::DisplayErrorContext(&e)))
+    }
+}
+
 impl BatchSink for SqsQueue {
     async fn send_batch(&self, bodies: &[String]) -> Result<Vec<EntryFailure>, String> {
         let entries = bodies

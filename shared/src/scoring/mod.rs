@@ -41,6 +41,11 @@ pub enum ScoreError {
     /// without burning through its jobs.
     #[error("{0}")]
     Fatal(String),
+    /// Not a failure: the provider's limits (the pacer, a 429's reset, the daily quota) need a
+    /// wait longer than this invocation has left. The job should come back after `wait`
+    /// without counting as a failed attempt.
+    #[error("{why}")]
+    MustWait { wait: Duration, why: String },
 }
 
 /// The scorer in use.

@@ -3,8 +3,15 @@
 //!
 //! Each instance gets its share (`limit / instances`) with a burst of at most ten seconds' worth,
 //! and a 2% margin. Like Cerebras, a request is charged its prompt estimate plus its
-//! `max_completion_tokens` up front. A 429 pauses the whole instance until the reset the server
-//! named.
+//! `max_completion_tokens` up front, in full, even when that is more than the burst: the bucket
+//! then goes into debt and the next request waits until the debt is paid. Cerebras does not give
+//! back what a completion did not use ("we estimate ... adding the `max_completion_tokens`
+//! parameter"), so neither does the pacer; a request the provider refused with a 429 was charged
+//! nothing there, so its charge (exactly that, never more) is refunded here.
+//!
+//! A 429 pauses the whole instance until the reset the server named; the provider's per-day
+//! request count (`x-ratelimit-remaining-requests-day`) pauses it until the day's reset when it
+//! runs out.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -54,7 +61,8 @@ impl Bucket {
         self.level = (self.level + elapsed.as_secs_f64() * self.per_second).min(self.capacity);
     }
 
-    /// Time until `amount` is available (amounts above capacity wait for a full bucket).
+    /// Time until `amount` may be taken: a full bucket for amounts above capacity, which then
+    /// leave it in debt.
     fn wait_for(&self, amount: f64) -> Duration {
         let need = amount.min(self.capacity) - self.level;
         if need <= 0.0 {
@@ -71,6 +79,8 @@ struct State {
     tokens: Bucket,
     last: Instant,
     paused_until: Option<Instant>,
+    /// The provider said the day's requests are used up until then.
+    day_exhausted_until: Option<Instant>,
 }
 
 /// The pacer of one evaluator instance.
@@ -83,6 +93,15 @@ pub struct Pacer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WouldExceedDeadline {
     pub wait: Duration,
+    /// The wait is for the provider's daily request quota, not the per-minute limits.
+    pub daily: bool,
+}
+
+/// What one request was charged, to refund exactly that when the provider did not take it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[must_use]
+pub struct Charge {
+    tokens: f64,
 }
 
 impl Pacer {
@@ -93,34 +112,56 @@ impl Pacer {
                 tokens: Bucket::new(limits.tpm),
                 last: Instant::now(),
                 paused_until: None,
+                day_exhausted_until: None,
             }),
         }
     }
 
-    /// Takes one request and `tokens` tokens, waiting as long as needed, unless the wait would end
-    /// after `deadline`.
-    pub async fn acquire(&self, tokens: u32, deadline: Instant) -> Result<(), WouldExceedDeadline> {
+    /// Takes one request and `tokens` tokens (all of them, going into debt when they are more
+    /// than the burst), waiting as long as needed, unless the wait would end after `deadline`.
+    pub async fn acquire(&self, tokens: u32, deadline: Instant) -> Result<Charge, WouldExceedDeadline> {
+        let amount = f64::from(tokens);
         loop {
-            let wait = {
+            let (wait, daily) = {
                 let mut s = self.state.lock().expect("pacer lock");
                 let now = Instant::now();
                 let elapsed = now.saturating_duration_since(s.last);
                 s.last = now;
                 s.requests.refill(elapsed);
                 s.tokens.refill(elapsed);
-                let paused = s.paused_until.map(|t| t.saturating_duration_since(now)).unwrap_or_default();
-                let wait = paused.max(s.requests.wait_for(1.0)).max(s.tokens.wait_for(f64::from(tokens)));
-                if wait.is_zero() {
+                let until = |t: Option<Instant>| t.map(|t| t.saturating_duration_since(now)).unwrap_or_default();
+                let daily = until(s.day_exhausted_until);
+                let wait = until(s.paused_until).max(s.requests.wait_for(1.0)).max(s.tokens.wait_for(amount));
+                if wait.is_zero() && daily.is_zero() {
                     s.requests.level -= 1.0;
-                    s.tokens.level -= f64::from(tokens).min(s.tokens.capacity);
-                    return Ok(());
+                    s.tokens.level -= amount;
+                    return Ok(Charge { tokens: amount });
                 }
-                wait
+                (wait.max(daily), !daily.is_zero())
             };
             if Instant::now() + wait > deadline {
-                return Err(WouldExceedDeadline { wait });
+                return Err(WouldExceedDeadline { wait, daily });
             }
             tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Gives back what `charge` took: the provider refused the request without counting it.
+    pub fn refund(&self, charge: Charge) {
+        let mut s = self.state.lock().expect("pacer lock");
+        s.requests.level = (s.requests.level + 1.0).min(s.requests.capacity);
+        s.tokens.level = (s.tokens.level + charge.tokens).min(s.tokens.capacity);
+    }
+
+    /// The provider's count of requests left today and when it resets: at zero, nothing is sent
+    /// until the reset.
+    pub fn observe_day(&self, remaining: Option<f64>, reset: Option<Duration>) {
+        if let (Some(remaining), Some(reset)) = (remaining, reset) {
+            if remaining <= 0.0 {
+                let until = Instant::now() + reset;
+                let mut s = self.state.lock().expect("pacer lock");
+                s.day_exhausted_until = Some(s.day_exhausted_until.map_or(until, |t| t.max(until)));
+            }
         }
     }
 
@@ -143,12 +184,6 @@ impl Pacer {
             s.tokens.lower_to(tpm / n * 0.98);
         }
     }
-
-    /// Gives back tokens charged for a request that used fewer (the real count is known after).
-    pub fn refund_tokens(&self, tokens: u32) {
-        let mut s = self.state.lock().expect("pacer lock");
-        s.tokens.level = (s.tokens.level + f64::from(tokens)).min(s.tokens.capacity);
-    }
 }
 
 #[cfg(test)]
@@ -161,7 +196,7 @@ mod tests {
         let far = Instant::now() + Duration::from_secs(3600);
         let start = Instant::now();
         for _ in 0..20 {
-            pacer.acquire(1, far).await.unwrap();
+            let _ = pacer.acquire(1, far).await.unwrap();
         }
         // 10 s of burst, then one a second.
         let elapsed = start.elapsed().as_secs_f64();
@@ -169,24 +204,63 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn tokens_are_paced_too_and_refunds_help() {
+    async fn tokens_are_paced_too_and_a_refused_request_is_refunded() {
         let pacer = Pacer::new(Limits { rpm: 1e6, tpm: 6000.0 }); // 100 tokens/s, burst 1,000
         let far = Instant::now() + Duration::from_secs(3600);
-        pacer.acquire(1000, far).await.unwrap();
+        let _ = pacer.acquire(1000, far).await.unwrap();
         let start = Instant::now();
-        pacer.acquire(500, far).await.unwrap();
+        let charge = pacer.acquire(500, far).await.unwrap();
         assert!((start.elapsed().as_secs_f64() - 5.0).abs() < 0.2);
-        pacer.refund_tokens(400);
+        pacer.refund(charge);
         let start = Instant::now();
-        pacer.acquire(400, far).await.unwrap();
+        let _ = pacer.acquire(500, far).await.unwrap();
         assert!(start.elapsed().as_secs_f64() < 0.1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_above_the_burst_is_charged_in_full() {
+        // 100 tokens/s, burst 1,000; each request costs 3,000: the bucket goes into debt, so the
+        // long-run rate is 100 tokens/s, one request every 30 s, not one per 10 s.
+        let pacer = Pacer::new(Limits { rpm: 1e6, tpm: 6000.0 });
+        let far = Instant::now() + Duration::from_secs(3600);
+        let start = Instant::now();
+        for _ in 0..5 {
+            let _ = pacer.acquire(3000, far).await.unwrap();
+        }
+        // The first at once, then 4 x 30 s.
+        let elapsed = start.elapsed().as_secs_f64();
+        assert!((119.0..=121.0).contains(&elapsed), "{elapsed}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refund_never_gives_back_more_than_was_charged() {
+        let pacer = Pacer::new(Limits { rpm: 1e6, tpm: 6000.0 }); // burst 1,000
+        let far = Instant::now() + Duration::from_secs(3600);
+        let charge = pacer.acquire(3000, far).await.unwrap(); // level 1,000 - 3,000 = -2,000
+        let _ = pacer.acquire(1, far).await.unwrap(); // waits for the debt: ~20 s
+        pacer.refund(charge); // back to at most the capacity
+        let start = Instant::now();
+        let _ = pacer.acquire(1000, far).await.unwrap();
+        let _ = pacer.acquire(1000, far).await.unwrap(); // the second 1,000 needs 10 s of refill
+        assert!(start.elapsed().as_secs_f64() >= 9.9, "{}", start.elapsed().as_secs_f64());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_exhausted_day_waits_for_its_reset() {
+        let pacer = Pacer::new(Limits { rpm: 1e6, tpm: 1e9 });
+        pacer.observe_day(Some(3.0), Some(Duration::from_secs(7200))); // some left: no pause
+        let _ = pacer.acquire(1, Instant::now() + Duration::from_secs(1)).await.unwrap();
+        pacer.observe_day(Some(0.0), Some(Duration::from_secs(7200)));
+        let err = pacer.acquire(1, Instant::now() + Duration::from_secs(3600)).await.unwrap_err();
+        assert!(err.daily && err.wait > Duration::from_secs(7000), "{err:?}");
+        let _ = pacer.acquire(1, Instant::now() + Duration::from_secs(7300)).await.unwrap();
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_wait_past_the_deadline_is_refused_not_slept() {
         let pacer = Pacer::new(Limits { rpm: 6.0, tpm: 1e9 }); // burst 1, then one per 10 s
         let soon = Instant::now() + Duration::from_secs(5);
-        pacer.acquire(1, soon).await.unwrap();
+        let _ = pacer.acquire(1, soon).await.unwrap();
         let err = pacer.acquire(1, soon).await.unwrap_err();
         assert!(err.wait > Duration::from_secs(5));
         pacer.pause_until(Instant::now() + Duration::from_secs(120));
@@ -201,14 +275,77 @@ mod tests {
         pacer.observe_limits(Some(6000.0), None, 1); // a higher figure never raises it
         let far = Instant::now() + Duration::from_secs(3600);
         for _ in 0..10 {
-            pacer.acquire(1, far).await.unwrap(); // the burst shrank to 10 s of the lower rate
+            let _ = pacer.acquire(1, far).await.unwrap(); // the burst shrank to 10 s of the lower rate
         }
         let start = Instant::now();
         for _ in 0..5 {
-            pacer.acquire(1, far).await.unwrap();
+            let _ = pacer.acquire(1, far).await.unwrap();
         }
         let elapsed = start.elapsed().as_secs_f64();
         assert!((4.5..=5.6).contains(&elapsed), "{elapsed}");
+    }
+
+    /// A provider modelled as Cerebras documents its limits: a bucket per minute, full at the
+    /// start, that charges a request its prompt plus `max_completion_tokens` up front and refuses
+    /// (429) what it cannot pay for.
+    struct Provider {
+        level: f64,
+        per_second: f64,
+        at: Instant,
+        accepted: u32,
+        refused: u32,
+    }
+
+    impl Provider {
+        fn offer(&mut self, cost: f64) {
+            let now = Instant::now();
+            let capacity = self.per_second * 60.0;
+            self.level = (self.level + now.duration_since(self.at).as_secs_f64() * self.per_second).min(capacity);
+            self.at = now;
+            if self.level >= cost {
+                self.level -= cost;
+                self.accepted += 1;
+            } else {
+                self.refused += 1;
+            }
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn five_instances_at_the_free_tier_get_no_429s() {
+        // The free tier (30 RPM, 60,000 TPM) shared by 5 instances, each request a 1,500-token
+        // prompt plus the default 2,048 completion tokens: more than one instance's 10-second
+        // burst (1,960 tokens). Half an hour of virtual time, every instance always busy.
+        let (rpm, tpm, instances) = (30, 60_000, 5);
+        let cost = 1_500 + 2_048;
+        let provider = std::sync::Arc::new(Mutex::new(Provider {
+            level: f64::from(tpm),
+            per_second: f64::from(tpm) / 60.0,
+            at: Instant::now(),
+            accepted: 0,
+            refused: 0,
+        }));
+        let end = Instant::now() + Duration::from_secs(1800);
+        let tasks: Vec<_> = (0..instances)
+            .map(|_| {
+                let provider = provider.clone();
+                tokio::spawn(async move {
+                    let pacer = Pacer::new(Limits::share(rpm, tpm, instances));
+                    while let Ok(_charge) = pacer.acquire(cost, end).await {
+                        provider.lock().unwrap().offer(f64::from(cost));
+                        tokio::time::sleep(Duration::from_millis(800)).await; // the reply
+                    }
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let p = provider.lock().unwrap();
+        assert_eq!(p.refused, 0, "{} accepted", p.accepted);
+        // And the pacer does not leave the account idle: at least 90% of the 60,000 TPM used.
+        let possible = (f64::from(tpm) * 31.0 / f64::from(cost)) as u32;
+        assert!(p.accepted * 10 >= possible * 9, "{} of {possible}", p.accepted);
     }
 
     #[test]

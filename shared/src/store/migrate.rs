@@ -14,6 +14,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (3, "telegram", include_str!("../../migrations/0003_telegram.sql")),
     (4, "ranking_order", include_str!("../../migrations/0004_ranking_order.sql")),
     (5, "text_search", include_str!("../../migrations/0005_text_search.sql")),
+    (6, "ingest_merge", include_str!("../../migrations/0006_ingest_merge.sql")),
+    (7, "bot_refusals", include_str!("../../migrations/0007_bot_refusals.sql")),
+    (8, "exactly_once", include_str!("../../migrations/0008_exactly_once.sql")),
+    (9, "latest_evaluation", include_str!("../../migrations/0009_latest_evaluation.sql")),
+    (10, "audit", include_str!("../../migrations/0010_audit.sql")),
 ];
 
 /// The advisory lock key that serialises migrations ("upflow" in ASCII).

@@ -51,8 +51,11 @@ pub fn wait_from(headers: &HeaderMap, code: Option<&str>) -> Option<Duration> {
     let retry_after = get("retry-after");
     let requests = get("x-ratelimit-reset-requests-minute");
     let tokens = get("x-ratelimit-reset-tokens-minute");
+    let day_used_up = day_requests(headers).0.is_some_and(|left| left <= 0.0);
     let specific = match code {
         Some("token_quota_exceeded") => tokens,
+        // The day's requests are used up: the minute's reset would only bring another 429.
+        Some("request_quota_exceeded") if day_used_up => get("x-ratelimit-reset-requests-day"),
         Some("request_quota_exceeded") => requests.or_else(|| get("x-ratelimit-reset-requests-day")),
         _ => None,
     };
@@ -63,6 +66,13 @@ pub fn wait_from(headers: &HeaderMap, code: Option<&str>) -> Option<Duration> {
 pub fn account_limits(headers: &HeaderMap) -> (Option<f64>, Option<f64>) {
     let get = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok().filter(|v| v.is_finite());
     (get("x-ratelimit-limit-requests-minute"), get("x-ratelimit-limit-tokens-minute"))
+}
+
+/// Requests left today and the time until the day's count resets, when the server says.
+pub fn day_requests(headers: &HeaderMap) -> (Option<f64>, Option<Duration>) {
+    let text = |name: &str| headers.get(name)?.to_str().ok();
+    let remaining = text("x-ratelimit-remaining-requests-day").and_then(|v| v.trim().parse::<f64>().ok());
+    (remaining.filter(|v| v.is_finite()), text("x-ratelimit-reset-requests-day").and_then(parse_reset))
 }
 
 /// Remaining tokens this minute, when the server says.
@@ -106,5 +116,19 @@ mod tests {
         assert_eq!(wait_from(&h, Some("request_quota_exceeded")), Some(Duration::from_secs(1)));
         assert_eq!(wait_from(&headers(&[("retry-after", "7")]), Some("queue_exceeded")), Some(Duration::from_secs(7)));
         assert_eq!(wait_from(&headers(&[]), None), None);
+    }
+
+    #[test]
+    fn a_used_up_day_waits_for_the_days_reset() {
+        let h = headers(&[
+            ("x-ratelimit-reset-requests-minute", "0.8"),
+            ("x-ratelimit-remaining-requests-day", "0"),
+            ("x-ratelimit-reset-requests-day", "33011.5"),
+        ]);
+        assert_eq!(wait_from(&h, Some("request_quota_exceeded")), Some(Duration::from_secs_f64(33011.5)));
+        assert_eq!(day_requests(&h), (Some(0.0), Some(Duration::from_secs_f64(33011.5))));
+        let left =
+            headers(&[("x-ratelimit-reset-requests-minute", "0.8"), ("x-ratelimit-remaining-requests-day", "9")]);
+        assert_eq!(wait_from(&left, Some("request_quota_exceeded")), Some(Duration::from_millis(800)));
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! | reply | what we do |
 //! |---|---|
-//! | 429 `request_quota_exceeded` / `token_quota_exceeded` | pause until the reset the headers give (or `retry-after`), then retry; past the deadline the job goes back to the queue |
+//! | 429 `request_quota_exceeded` / `token_quota_exceeded` | refund the pacer's charge, pause until the reset the headers give (the day's reset when the day's requests are used up, or `retry-after`), then retry; past the deadline [`ScoreError::MustWait`]: the job comes back after the wait without counting as a failure |
 //! | 429 `queue_exceeded`, 5xx, timeouts, connection errors | jittered exponential backoff |
 //! | 200 that does not parse or validate, or `finish_reason: "length"` with no content | one more try, then the job fails (SQS retries it) |
 //! | 400, 422, 404 | a clear error, not retried unchanged |
@@ -31,11 +31,17 @@ pub const DEFAULT_MODEL: &str = "gpt-oss-120b";
 /// The public API.
 pub const DEFAULT_BASE_URL: &str = "https://api.cerebras.ai/v1";
 
+/// The least time left in which a request is started. Cerebras answers a scoring request in
+/// well under this; one started with less would likely be cut off by the deadline after the
+/// provider had charged it, a wasted call and a second one later. With less left, the job is
+/// put back to wait instead (no receive used).
+pub const MIN_REQUEST_TIME: Duration = Duration::from_secs(2);
+
 /// Settings of the Cerebras scorer (environment variables in brackets).
 #[derive(Debug, Clone)]
 pub struct CerebrasConfig {
     /// [`CEREBRAS_API_KEY`]
-    pub api_key: String,
+    pub api_key: crate::config::Secret,
     /// [`CEREBRAS_BASE_URL`], default the public API.
     pub base_url: String,
     /// [`CEREBRAS_MODEL`], default `gpt-oss-120b`; `zai-glm-4.7` stays selectable.
@@ -88,7 +94,7 @@ impl CerebrasConfig {
             _ => list_price(&model),
         };
         Ok(Some(CerebrasConfig {
-            api_key,
+            api_key: api_key.into(),
             base_url: optional("CEREBRAS_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.into()),
             model,
             max_completion_tokens: number("CEREBRAS_MAX_COMPLETION_TOKENS", 2048)?,
@@ -115,11 +121,14 @@ pub struct CerebrasScorer {
 /// What one HTTP attempt came to.
 enum Attempt {
     Done(Box<Scored>),
-    /// Try again after this long (`None`: our own backoff).
+    /// A transient failure: try again after our own backoff.
     Again {
-        wait: Option<Duration>,
         why: String,
-        pause_all: bool,
+    },
+    /// A 429 from the rate limits: nothing was counted; the instance waits `wait`.
+    RateLimited {
+        wait: Duration,
+        why: String,
     },
     /// The reply came but did not parse: counts against the one re-ask.
     BadReply(String),
@@ -166,14 +175,32 @@ impl CerebrasScorer {
         let estimate = (prompt_chars as u32).div_ceil(4) + self.config.max_completion_tokens;
         let mut transient = 0u32;
         let mut bad_replies = 0u32;
+        // Capacity that only comes when too little time is left to use it is no use.
+        let last_start = deadline.checked_sub(MIN_REQUEST_TIME).unwrap_or(deadline);
         loop {
-            if let Err(e) = self.pacer.acquire(estimate, deadline).await {
-                return Err(ScoreError::Retryable(format!(
-                    "rate limits need a wait of {:.1} s, longer than this invocation has left",
-                    e.wait.as_secs_f64()
-                )));
+            if Instant::now() >= last_start {
+                return Err(ScoreError::MustWait {
+                    wait: Duration::from_secs(1),
+                    why: format!(
+                        "less than {} s left in this invocation to make a request",
+                        MIN_REQUEST_TIME.as_secs()
+                    ),
+                });
             }
-            match self.attempt(&body, estimate, deadline).await {
+            let charge = match self.pacer.acquire(estimate, last_start).await {
+                Ok(charge) => charge,
+                Err(e) => {
+                    let limit = if e.daily { "the daily request quota" } else { "the per-minute rate limits" };
+                    return Err(ScoreError::MustWait {
+                        wait: e.wait,
+                        why: format!(
+                            "{limit} need a wait of {:.1} s, longer than this invocation has left",
+                            e.wait.as_secs_f64()
+                        ),
+                    });
+                }
+            };
+            match self.attempt(&body, deadline).await {
                 Attempt::Done(scored) => return Ok(*scored),
                 Attempt::Fail(e) => return Err(e),
                 Attempt::BadReply(why) => {
@@ -183,35 +210,47 @@ impl CerebrasScorer {
                     }
                     tracing::warn!(job_id = %job.job_id, reason = %why, "unusable reply; asking once more");
                 }
-                Attempt::Again { wait, why, pause_all } => {
+                Attempt::RateLimited { wait, why } => {
+                    // The provider counted nothing for a request it refused.
+                    self.pacer.refund(charge);
+                    let until = Instant::now() + wait;
+                    self.pacer.pause_until(until);
+                    if until > last_start {
+                        return Err(ScoreError::MustWait {
+                            wait,
+                            why: format!(
+                                "{why}; the wait of {:.1} s is longer than this invocation has left",
+                                wait.as_secs_f64()
+                            ),
+                        });
+                    }
+                    tracing::info!(job_id = %job.job_id, wait_ms = wait.as_millis() as u64, reason = %why, "rate limited; waiting for the reset");
+                }
+                Attempt::Again { why } => {
                     transient += 1;
-                    if wait.is_none() && transient >= self.config.max_attempts {
+                    if transient >= self.config.max_attempts {
                         return Err(ScoreError::Retryable(format!("gave up after {transient} attempts: {why}")));
                     }
-                    let wait = wait.unwrap_or_else(|| backoff(transient));
-                    let until = Instant::now() + wait;
-                    if until + Duration::from_secs(1) > deadline {
+                    let wait = backoff(transient);
+                    if Instant::now() + wait > last_start {
                         return Err(ScoreError::Retryable(format!(
-                            "{why}; the wait of {:.1} s is longer than this invocation has left",
+                            "{why}; the backoff of {:.1} s is longer than this invocation has left",
                             wait.as_secs_f64()
                         )));
                     }
                     tracing::info!(job_id = %job.job_id, wait_ms = wait.as_millis() as u64, reason = %why, "waiting before retrying");
-                    if pause_all {
-                        self.pacer.pause_until(until);
-                    } else {
-                        tokio::time::sleep(wait).await;
-                    }
+                    tokio::time::sleep(wait).await;
                 }
             }
         }
     }
 
-    async fn attempt(&self, body: &Value, estimate: u32, deadline: Instant) -> Attempt {
+    async fn attempt(&self, body: &Value, deadline: Instant) -> Attempt {
         let started = std::time::Instant::now();
         let timeout = self.config.request_timeout.min(deadline.saturating_duration_since(Instant::now()));
         let url = format!("{}/chat/completions", self.config.base_url.trim_end_matches('/'));
-        let sent = self.http.post(&url).bearer_auth(&self.config.api_key).timeout(timeout).json(body).send().await;
+        let sent =
+            self.http.post(&url).bearer_auth(self.config.api_key.expose()).timeout(timeout).json(body).send().await;
         let response = match sent {
             Ok(r) => r,
             Err(e) => {
@@ -220,35 +259,29 @@ impl CerebrasScorer {
                 } else {
                     format!("request failed: {}", e.without_url())
                 };
-                return Attempt::Again { wait: None, why, pause_all: false };
+                return Attempt::Again { why };
             }
         };
         let status = response.status();
         let headers = response.headers().clone();
         let (rpm, tpm) = headers::account_limits(&headers);
         self.pacer.observe_limits(rpm, tpm, self.config.instances);
+        let (day_left, day_reset) = headers::day_requests(&headers);
+        self.pacer.observe_day(day_left, day_reset);
         let text = match response.text().await {
             Ok(t) => t,
-            Err(e) => {
-                return Attempt::Again {
-                    wait: None,
-                    why: format!("reading the reply failed: {}", e.without_url()),
-                    pause_all: false,
-                }
-            }
+            Err(e) => return Attempt::Again { why: format!("reading the reply failed: {}", e.without_url()) },
         };
         if status.is_success() {
-            return self.parse_success(&text, estimate, started.elapsed());
+            return self.parse_success(&text, started.elapsed());
         }
         let error = ApiError::parse(&text);
         let code = error.code.as_deref();
         match status.as_u16() {
-            429 if code == Some("queue_exceeded") => {
-                Attempt::Again { wait: None, why: format!("Cerebras queue is full: {error}"), pause_all: false }
-            }
+            429 if code == Some("queue_exceeded") => Attempt::Again { why: format!("Cerebras queue is full: {error}") },
             429 => {
                 let wait = headers::wait_from(&headers, code).unwrap_or(Duration::from_secs(5));
-                Attempt::Again { wait: Some(wait), why: format!("rate limited: {error}"), pause_all: true }
+                Attempt::RateLimited { wait, why: format!("rate limited: {error}") }
             }
             401..=403 => Attempt::Fail(ScoreError::Fatal(format!(
                 "Cerebras refused the request ({status}): {error}; check CEREBRAS_API_KEY and the account"
@@ -267,14 +300,12 @@ impl CerebrasScorer {
             400 | 404 | 422 => {
                 Attempt::Fail(ScoreError::Rejected(format!("Cerebras rejected the request ({status}): {error}")))
             }
-            408 | 409 | 500..=599 => {
-                Attempt::Again { wait: None, why: format!("Cerebras answered {status}: {error}"), pause_all: false }
-            }
+            408 | 409 | 500..=599 => Attempt::Again { why: format!("Cerebras answered {status}: {error}") },
             _ => Attempt::Fail(ScoreError::Rejected(format!("unexpected reply {status}: {error}"))),
         }
     }
 
-    fn parse_success(&self, text: &str, estimate: u32, latency: Duration) -> Attempt {
+    fn parse_success(&self, text: &str, latency: Duration) -> Attempt {
         #[derive(Deserialize)]
         struct Completion {
             model: Option<String>,
@@ -301,9 +332,6 @@ impl CerebrasScorer {
         };
         let usage =
             completion.usage.map(|u| Usage { prompt_tokens: u.prompt_tokens, completion_tokens: u.completion_tokens });
-        if let Some(u) = usage {
-            self.pacer.refund_tokens(estimate.saturating_sub(u.prompt_tokens + u.completion_tokens));
-        }
         let Some(choice) = completion.choices.into_iter().next() else {
             return Attempt::BadReply("the completion has no choices".into());
         };
@@ -352,7 +380,7 @@ impl CerebrasScorer {
         let response = self
             .http
             .get(url)
-            .bearer_auth(&self.config.api_key)
+            .bearer_auth(self.config.api_key.expose())
             .timeout(Duration::from_secs(10))
             .send()
             .await
