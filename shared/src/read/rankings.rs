@@ -1,4 +1,9 @@
 //! Rankings: evaluated jobs, best first, with filters and keyset pagination.
+//!
+//! Each job is ranked by its latest evaluation (`evaluations.is_latest`), whatever profile
+//! version made it: after the profile is edited the rankings keep every job, those scored under
+//! an earlier profile marked [`stale`](RankingItem::stale), and a job scored again replaces its
+//! old entry. Priorities (shown and filtered) follow the current profile's thresholds.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -15,13 +20,17 @@ pub const MAX_LIMIT: u32 = 200;
 /// What to rank.
 #[derive(Debug, Clone)]
 pub struct RankingQuery {
+    /// The current profile's version: items evaluated under another are [`stale`](RankingItem::stale).
     pub profile_version: String,
     pub limit: u32,
     pub cursor: Option<Cursor>,
     pub min_score: Option<f64>,
     pub priority: Option<Priority>,
-    /// The profile's thresholds: a priority filter then becomes a range of totals, which the
-    /// ranking index answers directly (priority is a function of the total).
+    /// The current profile's thresholds: a priority filter then becomes a range of totals, which
+    /// the ranking index answers directly (priority is a function of the total), and each item's
+    /// priority is that of its total under them, also for evaluations made under an earlier
+    /// profile (whose stored priority used that profile's thresholds). Without them, the stored
+    /// priority is filtered and shown.
     pub thresholds: Option<PriorityThresholds>,
     /// Posted after.
     pub since: Option<DateTime<Utc>>,
@@ -32,6 +41,7 @@ pub struct RankingQuery {
 }
 
 impl RankingQuery {
+    /// The first page of 20 relevant jobs, without filters, for the profile `profile_version`.
     pub fn new(profile_version: impl Into<String>) -> RankingQuery {
         RankingQuery {
             profile_version: profile_version.into(),
@@ -71,12 +81,18 @@ pub struct RankingItem {
     pub client_hire_rate: Option<f64>,
     pub skills: Vec<String>,
     pub total: f64,
+    /// Under the current profile's thresholds when the query has them.
     pub priority: String,
     pub relevant: bool,
     pub scorer: String,
     pub model: Option<String>,
     pub assessment: Assessment,
     pub evaluated_at: DateTime<Utc>,
+    /// The profile version the evaluation was made under.
+    pub profile_version: String,
+    /// Scored under an earlier profile than the current one: shown until the job is scored again
+    /// (`upflow rescore` queues every such job).
+    pub stale: bool,
 }
 
 /// A page of rankings and the cursor of the next one.
@@ -89,16 +105,28 @@ pub struct RankingPage {
 const SELECT: &str = "SELECT j.job_id, j.title, j.url, j.job_type, j.fixed_budget, j.hourly_min, j.hourly_max,
         j.currency, e.posted_at, j.proposals_min, j.proposals_max, j.client_country,
         j.client_payment_verified, j.client_rating, j.client_total_spent, j.client_hire_rate, j.skills,
-        e.total, e.priority, e.relevant, e.scorer, e.model, e.assessment, e.updated_at
+        e.total, e.priority, e.relevant, e.scorer, e.model, e.assessment, e.updated_at, e.profile_version
     FROM evaluations e JOIN jobs j ON j.job_id = e.job_id";
+
+/// The priority of `total` under `t` (as [`crate::profile::Profile::priority_of`]).
+fn priority_of(total: f64, t: &PriorityThresholds) -> Priority {
+    if total >= t.high {
+        Priority::High
+    } else if total >= t.medium {
+        Priority::Medium
+    } else {
+        Priority::Low
+    }
+}
 
 /// A page of rankings; ranks number on from the cursor's (1 on the first page).
 pub async fn rankings(client: &impl GenericClient, query: &RankingQuery) -> anyhow::Result<RankingPage> {
     let first_rank = query.cursor.as_ref().map_or(1, |c| c.rank + 1);
     let limit = query.limit.clamp(1, MAX_LIMIT) as i64;
-    let mut sql = format!("{SELECT} WHERE e.profile_version = $1 AND e.status = 'scored'");
-    let mut params: Vec<(Box<dyn ToSql + Sync + Send>, Type)> =
-        vec![(Box::new(query.profile_version.clone()), Type::TEXT)];
+    // Each job's latest evaluation, under whichever profile: the partial ranking indexes hold
+    // exactly these rows, so the order below is an index walk.
+    let mut sql = format!("{SELECT} WHERE e.is_latest AND e.status = 'scored'");
+    let mut params: Vec<(Box<dyn ToSql + Sync + Send>, Type)> = Vec::new();
     let mut push = |sql: &mut String, clause: &str, value: Box<dyn ToSql + Sync + Send>, ty: Type| {
         params.push((value, ty));
         sql.push_str(&clause.replace('?', &format!("${}", params.len())));
@@ -110,7 +138,11 @@ pub async fn rankings(client: &impl GenericClient, query: &RankingQuery) -> anyh
         push(&mut sql, " AND e.total >= ?", Box::new(min), Type::FLOAT8);
     }
     if let Some(p) = query.priority {
-        push(&mut sql, " AND e.priority = ?", Box::new(p.as_str().to_string()), Type::TEXT);
+        // With the current thresholds the range alone decides: a stale evaluation's stored
+        // priority came from an earlier profile's thresholds.
+        if query.thresholds.is_none() {
+            push(&mut sql, " AND e.priority = ?", Box::new(p.as_str().to_string()), Type::TEXT);
+        }
         if let Some(t) = query.thresholds {
             let (low, high) = match p {
                 Priority::High => (Some(t.high), None),
@@ -159,6 +191,12 @@ pub async fn rankings(client: &impl GenericClient, query: &RankingQuery) -> anyh
         .map(|(i, r)| {
             let posted_at: Option<DateTime<Utc>> = r.get(8);
             let Json(assessment): Json<Assessment> = r.get(22);
+            let total: f64 = r.get(17);
+            let profile_version: String = r.get(24);
+            let priority = match &query.thresholds {
+                Some(t) => priority_of(total, t).as_str().to_string(),
+                None => r.get(18),
+            };
             RankingItem {
                 rank: first_rank + i as u32,
                 job_id: r.get(0),
@@ -179,13 +217,15 @@ pub async fn rankings(client: &impl GenericClient, query: &RankingQuery) -> anyh
                 client_total_spent: r.get(14),
                 client_hire_rate: r.get(15),
                 skills: r.get(16),
-                total: r.get(17),
-                priority: r.get(18),
+                total,
+                priority,
                 relevant: r.get::<_, Option<bool>>(19).unwrap_or(true),
                 scorer: r.get(20),
                 model: r.get(21),
                 assessment,
                 evaluated_at: r.get(23),
+                stale: profile_version != query.profile_version,
+                profile_version,
             }
         })
         .collect();

@@ -1,4 +1,5 @@
-//! The `evaluations` table (one per job and profile version), `alerts` and `profiles`.
+//! The `evaluations` table (one per job and profile version, the last written of a job marked
+//! `is_latest` for the rankings) and `profiles` (alerts: [`super::alerts`]).
 
 use anyhow::Context;
 use tokio_postgres::types::{Json, Type};
@@ -54,8 +55,17 @@ pub async fn find(
     Ok(rows.first().map(|r| Existing { content_hash: r.get(0), status: r.get(1), total: r.get(2), relevant: r.get(3) }))
 }
 
-/// Stores an evaluation. An existing one for the same job and profile is replaced only when it
-/// scored other content; returns whether this call stored it (a concurrent duplicate did not).
+/// Stores an evaluation and makes it the job's latest (the one the rankings show), clearing that
+/// mark on the job's evaluations under other profile versions in the same statement. An existing
+/// one for the same job and profile is replaced only when it scored other content or is no longer
+/// the job's latest; returns whether this call stored it (a concurrent duplicate did not).
+///
+/// The job's row is locked first, so writers of one job take turns (a concurrent duplicate then
+/// finds the row written and changes nothing). The clearing runs to completion before the row is
+/// written (the insert reads its result), so the unique index on the latest evaluation per job
+/// never sees two; a writer under another profile version that waited for the lock cannot see
+/// the row written meanwhile, fails on that index instead, and its retry (the message comes
+/// back) sees it.
 pub async fn store(client: &impl GenericClient, e: &NewEvaluation<'_>) -> anyhow::Result<bool> {
     let (status, skip_reason, relevant, total, priority, assessment) = match &e.outcome {
         Outcome::Scored { assessment, total, priority } => {
@@ -66,19 +76,28 @@ pub async fn store(client: &impl GenericClient, e: &NewEvaluation<'_>) -> anyhow
     let n = |v: u32| v.min(i32::MAX as u32) as i32;
     let rows = client
         .query_typed(
-            "INSERT INTO evaluations (job_id, profile_version, content_hash, status, skip_reason, scorer, model,
+            "WITH job AS (
+                 SELECT posted_at FROM jobs WHERE job_id = $1 FOR NO KEY UPDATE
+             ), demoted AS (
+                 UPDATE evaluations SET is_latest = false
+                 WHERE job_id = $1 AND profile_version <> $2 AND is_latest AND EXISTS (SELECT 1 FROM job)
+                 RETURNING 1
+             )
+             INSERT INTO evaluations (job_id, profile_version, content_hash, status, skip_reason, scorer, model,
                  relevant, total, priority, assessment, prompt_tokens, completion_tokens, latency_ms, cost_usd,
-                 posted_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                     (SELECT posted_at FROM jobs WHERE job_id = $1))
+                 posted_at, is_latest)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                    (SELECT posted_at FROM job), true
+             FROM (SELECT count(*) FROM demoted) AS cleared
              ON CONFLICT (job_id, profile_version) DO UPDATE SET
                  content_hash = EXCLUDED.content_hash, status = EXCLUDED.status,
                  skip_reason = EXCLUDED.skip_reason, scorer = EXCLUDED.scorer, model = EXCLUDED.model,
                  relevant = EXCLUDED.relevant, total = EXCLUDED.total, priority = EXCLUDED.priority,
                  assessment = EXCLUDED.assessment, prompt_tokens = EXCLUDED.prompt_tokens,
                  completion_tokens = EXCLUDED.completion_tokens, latency_ms = EXCLUDED.latency_ms,
-                 cost_usd = EXCLUDED.cost_usd, posted_at = EXCLUDED.posted_at, updated_at = now()
-             WHERE evaluations.content_hash IS DISTINCT FROM EXCLUDED.content_hash
+                 cost_usd = EXCLUDED.cost_usd, posted_at = EXCLUDED.posted_at, is_latest = true,
+                 updated_at = now()
+             WHERE evaluations.content_hash IS DISTINCT FROM EXCLUDED.content_hash OR NOT evaluations.is_latest
              RETURNING id",
             &[
                 (&e.job_id, Type::TEXT),
@@ -116,42 +135,6 @@ pub async fn record_profile(client: &impl GenericClient, profile: &LoadedProfile
         )
         .await
         .context("record profile")?;
-    Ok(())
-}
-
-/// Claims the one alert a job may ever get; `false` when it was claimed before.
-pub async fn claim_alert(
-    client: &impl GenericClient,
-    job_id: &str,
-    profile_version: &str,
-    total: f64,
-) -> anyhow::Result<bool> {
-    let rows = client
-        .query_typed(
-            "INSERT INTO alerts (job_id, profile_version, total, status) VALUES ($1, $2, $3, 'sending')
-             ON CONFLICT (job_id) DO NOTHING RETURNING 1",
-            &[(&job_id, Type::TEXT), (&profile_version, Type::TEXT), (&total, Type::FLOAT8)],
-        )
-        .await
-        .context("claim alert")?;
-    Ok(!rows.is_empty())
-}
-
-/// Records how a claimed alert went.
-pub async fn finish_alert(client: &impl GenericClient, job_id: &str, result: Result<i64, &str>) -> anyhow::Result<()> {
-    let (status, message_id, error) = match result {
-        Ok(id) => ("sent", Some(id), None),
-        Err(e) => ("failed", None, Some(e)),
-    };
-    client
-        .query_typed(
-            "UPDATE alerts SET status = $2, message_id = $3, error = $4,
-                 sent_at = CASE WHEN $2 = 'sent' THEN now() END
-             WHERE job_id = $1",
-            &[(&job_id, Type::TEXT), (&status, Type::TEXT), (&message_id, Type::INT8), (&error, Type::TEXT)],
-        )
-        .await
-        .context("finish alert")?;
     Ok(())
 }
 

@@ -9,6 +9,8 @@
 //!   URLs, so a `javascript:` URL in an export is shown as text, never followed.
 //! - **URLs** built here (the next page, clearing the filters) percent-encode every value.
 //! - **Phones:** under 640px the table becomes one card per job (CSS only).
+//! - **Earlier profile:** a job whose latest evaluation was made under an earlier profile carries
+//!   an `earlier profile` badge (`span.badge.stale`) until it is scored again.
 //! - **Test hooks:** every job is `<tr class="job" data-job-id="…" data-rank="…">`, its score cell
 //!   `class="score"`.
 
@@ -161,7 +163,8 @@ td.client{font-size:.88rem;color:var(--muted);min-width:12rem}
 .badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:.8rem;font-weight:600;background:var(--low-bg);color:var(--low);white-space:nowrap}
 .badge.high{background:var(--high-bg);color:var(--high)}
 .badge.medium{background:var(--med-bg);color:var(--med)}
-.badge.off{background:transparent;border:1px solid var(--line);font-weight:500;margin-left:6px}
+.badge.off,.badge.stale{background:transparent;border:1px solid var(--line);font-weight:500;margin-left:6px}
+.badge.stale{border-style:dashed}
 details{margin-top:4px}
 summary{cursor:pointer;color:var(--accent);font-size:.88rem}
 .why{font-size:.9rem;padding:6px 0 2px}
@@ -373,6 +376,9 @@ fn job_row(item: &RankingItem) -> Markup {
                 @if !item.relevant {
                     span.badge.off { "off-profile" }
                 }
+                @if item.stale {
+                    span.badge.stale title="Scored under an earlier profile; not scored again yet" { "earlier profile" }
+                }
                 details {
                     summary { "Why " (total) ": scores, red flags, bid" }
                     (reasons(item))
@@ -451,6 +457,9 @@ fn reasons(item: &RankingItem) -> Markup {
                 "Scored by " (item.scorer)
                 @if let Some(model) = &item.model {
                     " (" (model) ")"
+                }
+                @if item.stale {
+                    " under an earlier profile (" (item.profile_version) ")"
                 }
             }
         }
@@ -748,6 +757,19 @@ mod tests {
         assert!(!html.contains("off-profile</span>"));
         // Rows keep the page's order.
         assert!(html.find(r#"data-rank="1""#) < html.find(r#"data-rank="2""#));
+    }
+
+    #[test]
+    fn a_row_scored_under_an_earlier_profile_says_so() {
+        let mut stale = item();
+        (stale.stale, stale.profile_version) = (true, "<b>0123</b>".into());
+        let html = rankings_page(&page_of(vec![stale, item()], None), &PageFilters::default(), None, "p");
+        check_markup(&html);
+        let badge = r#"<span class="badge stale" title="Scored under an earlier profile; not scored again yet">earlier profile</span>"#;
+        assert_eq!(html.matches(badge).count(), 1, "{html}");
+        assert!(html.contains("Scored by rules under an earlier profile (&lt;b&gt;0123&lt;/b&gt;)"));
+        let html = rankings_page(&page_of(vec![item()], None), &PageFilters::default(), None, "p");
+        assert!(!html.contains("earlier profile"));
     }
 
     #[test]
