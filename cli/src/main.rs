@@ -4,6 +4,10 @@
 //!   rejected rows and a summary on stderr.
 //! - `upflow score FILE`: parses, stores and scores an export locally; prints the ranking.
 //! - `upflow migrate`: applies the database schema (`DATABASE_URL`).
+//! - `upflow audit [INGEST_ID|KEY]`: checks that every row read and every job stored is accounted
+//!   for; exits 0 when balanced, 1 when not.
+//! - `upflow rescore [--yes] [--dry-run]`: queues every stored job not yet scored under the
+//!   current profile, after saying how many and the estimated cost.
 //! - `upflow telegram set-webhook --url URL` / `upflow telegram info`: the bot's webhook.
 
 mod commands;
@@ -29,6 +33,20 @@ enum Command {
     LocalRun(commands::local::Args),
     /// Apply the database migrations to DATABASE_URL.
     Migrate,
+    /// Check that every row read and every job stored is accounted for.
+    ///
+    /// For every ingest, or one (INGEST_ID, or KEY for the latest ingest of that object key):
+    /// rows read = stored + rejected + duplicates, and stored = scored + skipped by filter +
+    /// pending + retrying + in the DLQ. Prints the figures, both equations with ✓/✗, every gap
+    /// (which figure is off, by how much, and the jobs or ingests in it) and the jobs in the DLQ
+    /// with their last error.
+    ///
+    /// Exit status: 0 when both equations balance, 1 when not, 2 when the audit could not run
+    /// (no such ingest, no database).
+    Audit(commands::audit::Args),
+    /// Queue every stored job not yet scored under the current profile (says the count and the
+    /// estimated cost first, and asks unless --yes).
+    Rescore(commands::rescore::Args),
     /// Set or show the Telegram bot's webhook.
     Telegram(commands::telegram::Args),
 }
@@ -47,6 +65,8 @@ fn main() -> ExitCode {
         Command::Score(args) => commands::score::run(&args),
         Command::LocalRun(args) => commands::local::run(&args),
         Command::Migrate => commands::migrate::run(),
+        Command::Audit(args) => commands::audit::run(&args),
+        Command::Rescore(args) => commands::rescore::run(&args),
         Command::Telegram(args) => commands::telegram::run(&args),
     }
 }

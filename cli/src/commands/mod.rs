@@ -1,8 +1,11 @@
 //! One module per subcommand.
 
+pub mod audit;
+pub mod audit_table;
 pub mod local;
 pub mod migrate;
 pub mod parse;
+pub mod rescore;
 pub mod score;
 pub mod table;
 pub mod telegram;

@@ -15,7 +15,7 @@ use super::text::{
 use crate::evaluation::Assessment;
 use crate::job::{Job, JobType};
 use crate::profile::{LoadedProfile, CRITERIA};
-use crate::read::{EvaluationView, JobDetail, RankingItem, Stats};
+use crate::read::{Audit, EvaluationView, JobDetail, RankingItem, Stats};
 use crate::telegram::markdown::{bold, escape, pack, utf16_len, MAX_MESSAGE};
 
 /// Caps, in UTF-16 units of escaped text.
@@ -55,7 +55,12 @@ pub struct JobCard {
     pub total: f64,
     pub priority: String,
     pub summary: String,
+    /// Scored under an earlier profile (not scored again yet): the card says so.
+    pub stale: bool,
 }
+
+/// What a card says of a job scored under an earlier profile.
+pub const STALE_MARK: &str = "earlier profile";
 
 impl From<&RankingItem> for JobCard {
     fn from(i: &RankingItem) -> JobCard {
@@ -81,12 +86,13 @@ impl From<&RankingItem> for JobCard {
             total: i.total,
             priority: i.priority.clone(),
             summary: i.assessment.summary.clone(),
+            stale: i.stale,
         }
     }
 }
 
 impl JobCard {
-    /// A card for a stored job and its evaluation.
+    /// A card for a stored job and its evaluation under the current profile.
     pub fn from_job(rank: u32, job: &Job, total: f64, priority: &str, summary: &str) -> JobCard {
         JobCard {
             rank,
@@ -110,6 +116,7 @@ impl JobCard {
             total,
             priority: priority.to_string(),
             summary: summary.to_string(),
+            stale: false,
         }
     }
 
@@ -128,10 +135,14 @@ impl JobCard {
         }
     }
 
-    /// The card: rank, bold linked title, score and priority, budget, proposals, age, client,
-    /// summary and the `/job` command for the full report.
+    /// The card: rank, bold linked title, score and priority (and [`STALE_MARK`] when stale),
+    /// budget, proposals, age, client, summary and the `/job` command for the full report.
     pub fn render(&self, now: DateTime<Utc>) -> String {
-        let mut facts = vec![format!("{}/100", number(self.total)), self.priority.clone(), self.budget()];
+        let mut facts = vec![format!("{}/100", number(self.total)), self.priority.clone()];
+        if self.stale {
+            facts.push(STALE_MARK.into());
+        }
+        facts.push(self.budget());
         if let Some((min, max)) = self.proposals {
             facts.push(proposals(min, max));
         }
@@ -156,9 +167,14 @@ impl JobCard {
         lines.join("\n")
     }
 
-    /// A two-line card for long pages: rank, linked title, score, budget, age, `/job`.
+    /// A two-line card for long pages: rank, linked title, score ([`STALE_MARK`] when stale),
+    /// budget, age, `/job`.
     pub fn render_compact(&self, now: DateTime<Utc>) -> String {
-        let mut facts = vec![format!("{}/100", number(self.total)), self.budget()];
+        let mut facts = vec![format!("{}/100", number(self.total))];
+        if self.stale {
+            facts.push(STALE_MARK.into());
+        }
+        facts.push(self.budget());
         if let Some(posted) = self.posted_at {
             facts.push(age(posted, now));
         }
@@ -435,6 +451,23 @@ fn red_flags(a: &Assessment) -> Option<String> {
     Some(lines.join("\n"))
 }
 
+/// The audit of every ingest in one line: balanced (with what is in the DLQ or retrying), or
+/// its first gap, capped (`upflow audit` names them all).
+fn audit_line(a: &Audit) -> String {
+    let gaps = a.gaps();
+    match gaps.first() {
+        None => escape(&format!(
+            "Audit: ✓ every row read and job stored accounted for · {} in the DLQ · {} retrying",
+            count(a.jobs.dead_lettered),
+            count(a.jobs.retrying)
+        )),
+        Some(first) => {
+            let more = if gaps.len() > 1 { "; jobs off too (upflow audit)" } else { "" };
+            escape_capped(&format!("Audit: ✗ {first}{more}"), SHORT_UNITS * 3)
+        }
+    }
+}
+
 /// `/stats`: stored, evaluated and pending jobs, priorities, filters, tokens and cost, scorers
 /// and recent imports.
 pub fn stats(s: &Stats, now: DateTime<Utc>) -> Vec<String> {
@@ -452,9 +485,16 @@ pub fn stats(s: &Stats, now: DateTime<Utc>) -> Vec<String> {
         )),
         escape(&format!("Skipped by filters: {}", count(s.skipped_by_filter))),
     ];
+    if s.stale_in_rankings > 0 {
+        jobs.push(escape(&format!(
+            "Ranked under an earlier profile: {} (until scored again: upflow rescore)",
+            count(s.stale_in_rankings)
+        )));
+    }
     jobs.extend(
         s.skip_reasons.iter().map(|(reason, n)| format!("• {}: {}", escape_capped(reason, SHORT_UNITS), count(*n))),
     );
+    jobs.push(audit_line(&s.audit));
     let tokens = |label: &str, t: &crate::read::stats::Tokens| {
         escape(&format!(
             "{label}: {} prompt + {} completion tokens in {} evaluations · ≈ {}",
@@ -543,6 +583,7 @@ mod tests {
             total: 82.5,
             priority: "High".into(),
             summary: "RAG over contract PDFs.".into(),
+            stale: false,
         }
     }
 
@@ -633,6 +674,20 @@ mod tests {
             assert!(plain.contains(part), "{part:?} in {plain}");
         }
         check(&c.render_compact(now()));
+    }
+
+    #[test]
+    fn a_card_scored_under_an_earlier_profile_says_so() {
+        let mut c = card(1, "Build a RAG pipeline");
+        c.stale = true;
+        for (m, line) in [
+            (c.render(now()), "82.5/100 · High · earlier profile · $1,500 fixed"),
+            (c.render_compact(now()), "82.5/100 · earlier profile · $1,500 fixed"),
+        ] {
+            check(&m);
+            assert!(plain_text(&m).unwrap().contains(line), "{line:?} in {m}");
+        }
+        assert!(!plain_text(&card(1, "Build a RAG pipeline").render(now())).unwrap().contains(STALE_MARK));
     }
 
     #[test]
@@ -829,6 +884,7 @@ mod tests {
             scored: 9_000,
             by_priority: ByPriority { high: 12, medium: 3_000, low: 5_988 },
             skipped_by_filter: 3_000,
+            stale_in_rankings: 40,
             skip_reasons: vec![("fixed budget $150 < $500 (*_[]).".into(), 120)],
             tokens_today: Tokens {
                 evaluations: 3,
@@ -850,6 +906,7 @@ mod tests {
                 rejected: 3,
                 error: Some("not an export: columns a, b".into()),
             }],
+            audit: audit_of(12_345, 1),
         };
         let messages = stats(&s, now());
         assert_eq!(messages.len(), 1);
@@ -860,13 +917,47 @@ mod tests {
             "Jobs stored: 12,345",
             "Evaluated: 12,000 · pending 345",
             "Scored: 9,000 — 🔥 High 12 · ⭐ Medium 3,000 · 🔹 Low 5,988",
+            "Ranked under an earlier profile: 40 (until scored again: upflow rescore)",
             "• fixed budget $150 < $500 (*_[]).: 120",
             "Today: 4,000 prompt + 900 completion tokens in 3 evaluations · ≈ $0.0021",
             "• cerebras (gpt-oss-120b): 5",
             "• uploads/apify_[1].csv — failed · 33 rows · 30 stored · 30 queued · 3 rejected · 0 duplicates · 2h ago",
             "error: not an export",
+            "Audit: ✗ jobs: 12345 stored but 12344 accounted for; 1 job neither evaluated, failing nor queued: \
+             j1 (never queued)",
         ] {
             assert!(plain.contains(part), "{part:?} in\n{plain}");
         }
+    }
+
+    /// An audit of `stored` jobs, `gap` of them never queued, one in the DLQ, the rest pending.
+    fn audit_of(stored: i64, gap: i64) -> crate::read::Audit {
+        use crate::read::audit::{GapJob, JobsAudit};
+        crate::read::Audit {
+            profile_version: "abcdef0123456789".into(),
+            ingest: None,
+            ingests: 1,
+            running: 0,
+            rows: Default::default(),
+            jobs: JobsAudit {
+                stored,
+                dead_lettered: 1,
+                pending: stored - gap - 1,
+                difference: gap,
+                unaccounted_count: gap,
+                unaccounted: (1..=gap)
+                    .map(|i| GapJob { job_id: format!("j{i}"), why: "never queued".into() })
+                    .collect(),
+                ..Default::default()
+            },
+            dlq: vec![],
+            balanced: gap == 0,
+        }
+    }
+
+    #[test]
+    fn a_balanced_audit_says_so_in_stats() {
+        let line = plain_text(&audit_line(&audit_of(30, 0))).unwrap();
+        assert_eq!(line, "Audit: ✓ every row read and job stored accounted for · 1 in the DLQ · 0 retrying");
     }
 }

@@ -1,12 +1,22 @@
 //! Stats: what is stored, evaluated and pending, by priority, what filters skipped, recent
-//! ingests, tokens and estimated cost.
+//! ingests, tokens and estimated cost, and the audit of every ingest ([`crate::read::audit`]).
 
+use anyhow::Context;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio_postgres::types::Type;
 use tokio_postgres::GenericClient;
 
+use crate::read::audit::{self, Audit, Scope};
+
 /// The numbers behind `/stats` and the bot's `/stats`.
+///
+/// Every count but [`stale_in_rankings`](Stats::stale_in_rankings) is about the current profile:
+/// `evaluated`/`pending` say how much of the stored jobs this profile has judged and how much is
+/// still owed (what `upflow rescore` would queue), and the priorities and skips are this
+/// profile's. The rankings also show jobs whose latest evaluation is from an earlier profile;
+/// mixing those into the per-profile counts would make `pending` look done when it is not, so
+/// they are counted apart.
 #[derive(Debug, Clone, Serialize)]
 pub struct Stats {
     pub profile_version: String,
@@ -18,6 +28,9 @@ pub struct Stats {
     pub scored: i64,
     pub by_priority: ByPriority,
     pub skipped_by_filter: i64,
+    /// Jobs the rankings show (with `relevant=all`) by an evaluation made under an earlier
+    /// profile: their latest, until they are scored under this one.
+    pub stale_in_rankings: i64,
     /// The most frequent skip reasons, with counts.
     pub skip_reasons: Vec<(String, i64)>,
     pub tokens_today: Tokens,
@@ -25,6 +38,8 @@ pub struct Stats {
     /// Scorers and models seen in this profile's evaluations, with counts.
     pub scorers: Vec<(String, Option<String>, i64)>,
     pub recent_ingests: Vec<IngestSummary>,
+    /// Every ingest's rows and every stored job accounted for (see [`crate::read::audit`]).
+    pub audit: Audit,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -70,7 +85,9 @@ pub async fn stats(client: &impl GenericClient, profile_version: &str, recent: i
                     count(*) FILTER (WHERE e.priority = 'High'),
                     count(*) FILTER (WHERE e.priority = 'Medium'),
                     count(*) FILTER (WHERE e.priority = 'Low'),
-                    count(*) FILTER (WHERE e.status = 'skipped')
+                    count(*) FILTER (WHERE e.status = 'skipped'),
+                    (SELECT count(*) FROM evaluations
+                     WHERE is_latest AND status = 'scored' AND profile_version <> $1)
              FROM jobs j LEFT JOIN evaluations e
                ON e.job_id = j.job_id AND e.profile_version = $1 AND e.content_hash = j.content_hash",
             std::slice::from_ref(&v),
@@ -143,10 +160,12 @@ pub async fn stats(client: &impl GenericClient, profile_version: &str, recent: i
         scored: r.get(2),
         by_priority: ByPriority { high: r.get(3), medium: r.get(4), low: r.get(5) },
         skipped_by_filter: r.get(6),
+        stale_in_rankings: r.get(7),
         skip_reasons,
         tokens_today: tokens(true).await?,
         tokens_all_time: tokens(false).await?,
         scorers,
         recent_ingests,
+        audit: audit::audit(client, profile_version, &Scope::All).await?.context("audit every ingest")?,
     })
 }
