@@ -656,6 +656,12 @@ mod tests {
         assert_eq!(n("AX").as_deref(), Some("Åland Islands"));
         assert_eq!(n("ZWE").as_deref(), Some("Zimbabwe"));
         assert_eq!(n("AW").as_deref(), Some("Aruba"));
+        assert_eq!(n("CYP").as_deref(), Some("Cyprus"));
+        assert_eq!(n("CY").as_deref(), Some("Cyprus"));
+        assert_eq!(n("USA").as_deref(), Some("United States"));
+        assert_eq!(n("FRA").as_deref(), Some("France"));
+        assert_eq!(n("UKR").as_deref(), Some("Ukraine"));
+        assert_eq!(n("CHE").as_deref(), Some("Switzerland"));
         assert_eq!(n(" usa ").as_deref(), Some("usa"));
         assert_eq!(n("Usa").as_deref(), Some("Usa"));
         // Unassigned codes pass through.
@@ -709,6 +715,14 @@ mod tests {
             assert_eq!(k(spelling).as_deref(), Some("united kingdom"), "{spelling:?}");
         }
         assert_eq!(k("RUS"), k("Russian Federation"));
+        for spelling in ["CYP", "cyp", "CY", "Cyprus", " cyprus "] {
+            assert_eq!(k(spelling).as_deref(), Some("cyprus"), "{spelling:?}");
+        }
+        assert_eq!(k("deu"), k("Germany"));
+        // Every alpha-3 code has the key of its country's name.
+        for (code, name) in ALPHA3 {
+            assert_eq!(k(code), k(name), "{code}");
+        }
         assert_eq!(k("vn"), k("Viet Nam"));
         assert_eq!(k("Chad").as_deref(), Some("chad"));
         assert_ne!(k("India"), k("Indonesia"));

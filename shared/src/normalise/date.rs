@@ -6,7 +6,7 @@
 //! midnight UTC. Absolute dates outside the years 1970..2200 are rejected as placeholders or
 //! misreads (`0001-01-01`, a two-digit year read as year 26).
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -100,21 +100,77 @@ fn parse_epoch_fraction(t: &str) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(secs.parse().ok()?, nanos)
 }
 
-/// `05/24/2026` (US order; day-first when the first part exceeds 12) or `2026/05/24`.
+/// A clock time after a slashed date: `16:58`, `4:58:07`, `4:58am`, `4:58 PM`, `11:59 p.m.`,
+/// optionally followed by `UTC` / `GMT`. With am/pm the hour is 1..=12 (`12:05am` is 00:05);
+/// without, 0..=23. Minutes (and seconds) take two digits.
+fn parse_clock(s: &str) -> Option<NaiveTime> {
+    let mut t = s.trim();
+    for zone in ["UTC", "GMT"] {
+        let b = t.as_bytes();
+        if b.len() > zone.len() && b[b.len() - zone.len()..].eq_ignore_ascii_case(zone.as_bytes()) {
+            t = t[..t.len() - zone.len()].trim_end();
+            break;
+        }
+    }
+    let b = t.as_bytes();
+    let two = |i: usize| -> Option<u32> {
+        let d = b.get(i..i + 2)?;
+        d.iter().all(u8::is_ascii_digit).then(|| u32::from(d[0] - b'0') * 10 + u32::from(d[1] - b'0'))
+    };
+    let hour_len = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&hour_len) || b.get(hour_len) != Some(&b':') {
+        return None;
+    }
+    let mut hour: u32 = t[..hour_len].parse().ok()?;
+    let minute = two(hour_len + 1)?;
+    let mut i = hour_len + 3;
+    let mut second = 0;
+    if b.get(i) == Some(&b':') {
+        second = two(i + 1)?;
+        i += 3;
+    }
+    let meridiem = t[i..].trim_start();
+    let is = |word: &str| meridiem.eq_ignore_ascii_case(word);
+    let pm = if meridiem.is_empty() {
+        None
+    } else if is("am") || is("a.m.") {
+        Some(false)
+    } else if is("pm") || is("p.m.") {
+        Some(true)
+    } else {
+        return None;
+    };
+    if let Some(pm) = pm {
+        if !(1..=12).contains(&hour) {
+            return None;
+        }
+        hour = hour % 12 + if pm { 12 } else { 0 };
+    }
+    NaiveTime::from_hms_opt(hour, minute, second)
+}
+
+/// `05/24/2026` (US order, month first; day-first when the first part exceeds 12) or
+/// `2026/05/24`; the first two with an optional time after a space or a comma, as RSS-derived
+/// CSVs write them: `6/6/2024 4:58am`, `06/06/2024 16:58`, `6/6/2024, 4:58:07 PM` (see
+/// [`parse_clock`]). There is no zone in these: the time is taken as UTC.
 fn parse_slashed(t: &str) -> Option<DateTime<Utc>> {
     let b = t.as_bytes();
-    if b.len() >= 10 && b[4] == b'/' {
+    if b.len() >= 10 && b[4] == b'/' && b[..4].iter().all(u8::is_ascii_digit) {
         return naive_date(t, &["%Y/%m/%d"]);
     }
-    let date = t.split(' ').next().unwrap_or(t);
+    let (date, time) = match t.find([' ', ',']) {
+        Some(k) => (&t[..k], Some(t[k..].trim_start_matches([' ', ',']))),
+        None => (t, None),
+    };
     if date.rsplit('/').next().map(str::len) != Some(4) {
         return None;
     }
-    if date.len() == t.len() {
-        naive_date(t, &["%m/%d/%Y", "%d/%m/%Y"])
-    } else {
-        naive_date_time(t, &["%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"])
-    }
+    let day = ["%m/%d/%Y", "%d/%m/%Y"].iter().find_map(|f| NaiveDate::parse_from_str(date, f).ok())?;
+    let time = match time {
+        Some(clock) => parse_clock(clock)?,
+        None => NaiveTime::MIN,
+    };
+    Some(day.and_time(time).and_utc())
 }
 
 /// Parses an absolute timestamp to UTC:
@@ -122,6 +178,8 @@ fn parse_slashed(t: &str) -> Option<DateTime<Utc>> {
 /// - naive ISO taken as UTC: `2026-05-24 06:33:57`, `2026-05-24T06:33:57`, `… UTC`;
 /// - a date alone at midnight UTC: `2026-05-24`, `20260524`, `May 24, 2026`, `24 May 2026`,
 ///   `05/24/2026` (day-first `24/05/2026` when unambiguous), `2026/05/24`;
+/// - US dates with a time, month first and without a zone, taken as UTC (RSS-derived CSVs):
+///   `6/6/2024 4:58am`, `06/06/2024 16:58`, `05/24/2026 06:33:57`, `6/6/2024, 4:58 PM`;
 /// - RFC 2822: `Sun, 24 May 2026 06:33:57 +0000`;
 /// - epoch seconds (`1779604437`, also `1779604437.153`) or millis (`1779604437153`): a
 ///   digit-only string of 9+ digits is millis when it is at least 10^11.
@@ -312,6 +370,48 @@ mod tests {
         assert_eq!(parse_absolute("Posted on May 24, 2026"), Some(d));
         assert_eq!(parse_absolute("Posted: 2026-05-24"), Some(d));
         assert_eq!(parse_absolute("Sun, 24 May 2026 06:33:57 +0000"), Some(utc(2026, 5, 24, 6, 33, 57)));
+    }
+
+    #[test]
+    fn us_dates_from_rss_csvs() {
+        // Month first, no zone: UTC.
+        assert_eq!(parse_absolute("6/6/2024 4:58am"), Some(utc(2024, 6, 6, 4, 58, 0)));
+        assert_eq!(parse_absolute("6/6/2024 4:58pm"), Some(utc(2024, 6, 6, 16, 58, 0)));
+        assert_eq!(parse_absolute("06/06/2024 16:58"), Some(utc(2024, 6, 6, 16, 58, 0)));
+        assert_eq!(parse_absolute("6/6/2024"), Some(utc(2024, 6, 6, 0, 0, 0)));
+        assert_eq!(parse_absolute("6/7/2024 4:58am"), Some(utc(2024, 6, 7, 4, 58, 0)));
+        assert_eq!(parse_absolute("06/6/2024 4:58AM"), Some(utc(2024, 6, 6, 4, 58, 0)));
+        assert_eq!(parse_absolute("6/6/2024, 4:58:07 PM"), Some(utc(2024, 6, 6, 16, 58, 7)));
+        assert_eq!(parse_absolute("12/31/2024 11:59 p.m."), Some(utc(2024, 12, 31, 23, 59, 0)));
+        assert_eq!(parse_absolute("6/6/2024 12:05am"), Some(utc(2024, 6, 6, 0, 5, 0)));
+        assert_eq!(parse_absolute("6/6/2024 12:05pm"), Some(utc(2024, 6, 6, 12, 5, 0)));
+        assert_eq!(parse_absolute("6/6/2024 0:05"), Some(utc(2024, 6, 6, 0, 5, 0)));
+        assert_eq!(parse_absolute("6/6/2024 16:58 UTC"), Some(utc(2024, 6, 6, 16, 58, 0)));
+        assert_eq!(parse_absolute("  6/6/2024  4:58am "), Some(utc(2024, 6, 6, 4, 58, 0)));
+        // Day first only when the first part cannot be a month.
+        assert_eq!(parse_absolute("24/05/2026 4:58pm"), Some(utc(2026, 5, 24, 16, 58, 0)));
+        let r = utc(2024, 6, 6, 12, 0, 0);
+        assert_eq!(parse_timestamp("6/6/2024 4:58am", r), Some(utc(2024, 6, 6, 4, 58, 0)));
+        for bad in [
+            "6/6/2024 13:00pm",
+            "6/6/2024 0:30am",
+            "6/6/2024 4:5am",
+            "6/6/2024 4:58xm",
+            "6/6/2024 24:00",
+            "6/6/2024 4:60",
+            "6/6/2024 4:58:60",
+            "6/6/2024 4:58 am extra",
+            "6/6/2024 4am",
+            "6/6/2024 458",
+            "6/6/2024 123:00",
+            "6/6/2024 4:58 CET",
+            "6/6/24 4:58am",
+            "13/13/2024 4:58am",
+            "2/30/2024 4:58am",
+            "6/6/2024,",
+        ] {
+            assert_eq!(parse_absolute(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -62,6 +62,19 @@ mod tests {
     }
 
     #[test]
+    fn packed_terms_start_with_the_type() {
+        assert_eq!(parse_job_type("Fixed-price - Intermediate - Est. Budget: $500"), Some(JobType::Fixed));
+        assert_eq!(parse_job_type("Fixed price: $1,200 Expert"), Some(JobType::Fixed));
+        assert_eq!(
+            parse_job_type("Hourly: $10.00 - $30.00 Expert Est. time: 1 to 3 months, 30+ hrs/week"),
+            Some(JobType::Hourly)
+        );
+        assert_eq!(parse_job_type("Hourly - Entry level - Est. time: Less than 1 month"), Some(JobType::Hourly));
+        // The type must come first: a tile led by the level is for packed::parse_terms.
+        assert_eq!(parse_job_type("Expert - Hourly"), None);
+    }
+
+    #[test]
     fn unknown() {
         for s in [
             "",

@@ -8,9 +8,11 @@ pub mod boolean;
 pub mod country;
 pub mod currency;
 pub mod date;
+pub mod html;
 pub mod job_type;
 pub mod money;
 pub mod number;
+pub mod packed;
 pub mod proposals;
 pub mod text;
 

@@ -4,7 +4,11 @@
 //!
 //! Amounts use the shared decimal scanner (`,` thousands separators in groups of three) plus
 //! an optional magnitude suffix `K`, `M` or `B`, applied exactly (`"$1.2M"` is 1 200 000).
-//! An open amount such as `"$50K+"` is read as its lower bound.
+//! Before a suffix a comma with one or two digits is a decimal comma (`"1,5K €"` is 1 500);
+//! anywhere else such a comma ends the number, so `"12,34"` is never misread. An open amount
+//! such as `"$50K+"` is read as its lower bound.
+//!
+//! All of it scans bytes into a stack buffer: no parser here allocates.
 
 use super::number::{scan_decimal, suffix_exponent};
 use crate::job::JobType;
@@ -66,10 +70,28 @@ fn skip_markers(b: &[u8], mut i: usize) -> usize {
     }
 }
 
+/// The magnitude suffix at `i` (`K`, `M`, `B` not starting a word such as `Monthly`).
+fn suffix_at(b: &[u8], i: usize) -> Option<u8> {
+    let e = suffix_exponent(*b.get(i)?)?;
+    (!b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)).then_some(e)
+}
+
 /// Scans an amount with an optional `K`/`M`/`B` suffix at `start` (an ASCII digit).
 fn scan_amount(b: &[u8], start: usize) -> Option<(f64, usize)> {
     let mut n = scan_decimal(b, start)?;
     let mut end = n.end;
+    // `1,5K`: one or two digits after a comma on a plain integer, then a suffix.
+    if b.get(end) == Some(&b',') && b[start..end].iter().all(u8::is_ascii_digit) {
+        let digits = b[end + 1..].iter().take(3).take_while(|c| c.is_ascii_digit()).count();
+        if (1..=2).contains(&digits) {
+            if let Some(e) = suffix_at(b, end + 1 + digits) {
+                if n.push_fraction(&b[end + 1..end + 1 + digits]) {
+                    n.scale(e);
+                    return Some((n.value()?, end + 1 + digits + 1));
+                }
+            }
+        }
+    }
     if let Some(e) = b.get(end).and_then(|c| suffix_exponent(*c)) {
         if !b.get(end + 1).is_some_and(u8::is_ascii_alphabetic) {
             n.scale(e);
@@ -80,9 +102,12 @@ fn scan_amount(b: &[u8], start: usize) -> Option<(f64, usize)> {
 }
 
 /// Parses one amount: `"$1,500.00"`, `"1000.0"`, `"5054"`, `"$50K+"` (50000, the lower
-/// bound), `"$1.2M"`, `"€200"`, `"USD 300"`, `"300 USD"`, `"$50K+ total spent"`.
-/// Placeholders (`N/A`, `-`, `null`, `Not specified`, empty), negative or non-finite values,
-/// ranges and rates (`"$25/hr"`) are `None`; use [`parse_budget`] for those.
+/// bound), `"$1.2M"`, `"1,5K €"` (1500), `"€200"`, `"USD 300"`, `"300 USD"`, and words after
+/// the amount on the same or the next line: `"$50K+ total spent"`, `"$300K+\nspent"`.
+/// `"0"` is 0 (whether that means "no value" is the caller's call; see
+/// [`parse_amount_nonzero`]). Placeholders (`N/A`, `-`, `null`, `Not specified`, empty),
+/// negative or non-finite values, ranges and rates (`"$25/hr"`) are `None`; use
+/// [`parse_budget`] for those.
 pub fn parse_amount(s: &str) -> Option<f64> {
     let b = s.trim().as_bytes();
     let (v, mut i) = scan_amount(b, skip_markers(b, 0))?;
@@ -90,14 +115,25 @@ pub fn parse_amount(s: &str) -> Option<f64> {
         i += 1;
     }
     let j = skip_markers(b, i);
-    let tail_ok =
-        j == b.len() || (b[i].is_ascii_whitespace() && b[j..].iter().all(|c| c.is_ascii_alphabetic() || *c == b' '));
+    let tail_ok = j == b.len()
+        || (b[i].is_ascii_whitespace() && b[j..].iter().all(|c| c.is_ascii_alphabetic() || c.is_ascii_whitespace()));
     tail_ok.then_some(v)
+}
+
+/// [`parse_amount`], with 0 read as "no value": for fields where exports write `0` / `0.0` /
+/// `$0` as a placeholder (a client who has spent nothing yet, an unset budget).
+pub fn parse_amount_nonzero(s: &str) -> Option<f64> {
+    parse_amount(s).filter(|v| *v != 0.0)
 }
 
 /// Position of the first case-insensitive occurrence of `needle` (lowercase ASCII) in `hay`.
 pub(crate) fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
+    let Some((&first, rest)) = needle.split_first() else {
+        return Some(0);
+    };
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    memchr::memchr2_iter(lower, upper, hay)
+        .find(|&i| hay.len() - i >= needle.len() && hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest))
 }
 
 /// How the budget is paid, from the first of "fixed" or an hourly marker in the text.
@@ -253,6 +289,60 @@ mod tests {
         }
         let huge = "9".repeat(400);
         assert_eq!(parse_amount(&huge), None);
+    }
+
+    #[test]
+    fn amounts_as_any_export_writes_them() {
+        assert_eq!(parse_amount("$300K+\nspent"), Some(300_000.0));
+        assert_eq!(parse_amount("$300K+\r\n  spent"), Some(300_000.0));
+        assert_eq!(parse_amount("$300k+ spent"), Some(300_000.0));
+        assert_eq!(parse_amount("$1.2M"), Some(1_200_000.0));
+        assert_eq!(parse_amount("$1.2M+\ttotal spent"), Some(1_200_000.0));
+        assert_eq!(parse_amount("1,5K €"), Some(1500.0));
+        assert_eq!(parse_amount("€1,5k"), Some(1500.0));
+        assert_eq!(parse_amount("2,25M"), Some(2_250_000.0));
+        assert_eq!(parse_amount("$1,234K+"), Some(1_234_000.0));
+        assert_eq!(parse_amount("0.0"), Some(0.0));
+        // A decimal comma without a suffix stays unread; so does junk after the suffix.
+        for bad in [
+            "1,5 €",
+            "1,5",
+            "12,34 USD",
+            "1,5Kx",
+            "1,5.5K",
+            "1,234,5K",
+            "1,555 spent 5",
+            "$300K+\nspent 5",
+            "$300K+ spent!",
+        ] {
+            assert_eq!(parse_amount(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn nonzero_amounts() {
+        for zero in ["0", "0.0", "$0", "$0.00", "$0 spent", "0 USD"] {
+            assert_eq!(parse_amount(zero), Some(0.0), "{zero:?}");
+            assert_eq!(parse_amount_nonzero(zero), None, "{zero:?}");
+        }
+        assert_eq!(parse_amount_nonzero("$300K+\nspent"), Some(300_000.0));
+        assert_eq!(parse_amount_nonzero("0.5"), Some(0.5));
+        assert_eq!(parse_amount_nonzero("N/A"), None);
+        assert_eq!(parse_amount_nonzero("-5"), None);
+    }
+
+    #[test]
+    fn budgets_with_decimal_comma_suffixes() {
+        assert_eq!(parse_budget("1,5K - 2,5K €"), budget(None, 1500.0, Some(2500.0), Some("EUR")));
+    }
+
+    #[test]
+    fn case_insensitive_find() {
+        assert_eq!(find_ci(b"Fixed-price - Est. BUDGET: $5", b"budget"), Some(19));
+        assert_eq!(find_ci(b"$25/HR", b"/hr"), Some(3));
+        assert_eq!(find_ci(b"hou", b"hour"), None);
+        assert_eq!(find_ci(b"", b"x"), None);
+        assert_eq!(find_ci(b"abc", b""), Some(0));
     }
 
     #[test]

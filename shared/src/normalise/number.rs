@@ -26,6 +26,17 @@ impl Scanned {
         self.len += 2;
     }
 
+    /// Appends a fraction read after a decimal comma (`1,5K`); `false` when it does not fit.
+    pub(crate) fn push_fraction(&mut self, digits: &[u8]) -> bool {
+        if self.len + 1 + digits.len() > MAX_DIGITS || !digits.iter().all(u8::is_ascii_digit) {
+            return false;
+        }
+        self.buf[self.len] = b'.';
+        self.buf[self.len + 1..self.len + 1 + digits.len()].copy_from_slice(digits);
+        self.len += 1 + digits.len();
+        true
+    }
+
     /// The value, if it is finite.
     pub(crate) fn value(&self) -> Option<f64> {
         // Only ASCII digits, '.' and 'e' were written.

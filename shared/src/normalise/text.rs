@@ -1,31 +1,250 @@
-//! Text cells: placeholders, lists packed into one cell, links in descriptions, and Upwork job
-//! ids in their three spellings (numeric `2058436318428575090`, ciphertext
-//! `~022058436318428575090` = `~02` + the numeric id, and the older `~01…` hex ciphertext).
+//! Text cells: placeholders, titles as feeds write them, lists packed into one cell (also as
+//! the Python or JSON list literal pandas writes), links in descriptions, and Upwork job ids in
+//! their three spellings (numeric `2058436318428575090`, ciphertext `~022058436318428575090` =
+//! `~02` + the numeric id, and the older `~01…` hex ciphertext).
 
+use super::html::decode_entities;
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
+
+/// Whether trimmed text is empty or a placeholder: `N/A`, `null`, `None` (any case).
+fn is_placeholder(t: &str) -> bool {
+    t.is_empty() || t.eq_ignore_ascii_case("n/a") || t.eq_ignore_ascii_case("null") || t.eq_ignore_ascii_case("none")
+}
 
 /// Trims; empty text and the placeholders `N/A`, `null` and `None` (any case) are `None`.
 pub fn clean(s: &str) -> Option<String> {
     let t = s.trim();
-    let placeholder = t.is_empty()
-        || t.eq_ignore_ascii_case("n/a")
-        || t.eq_ignore_ascii_case("null")
-        || t.eq_ignore_ascii_case("none");
-    (!placeholder).then(|| t.to_owned())
+    (!is_placeholder(t)).then(|| t.to_owned())
+}
+
+/// What feeds append to a title to name the site: ` - Upwork`, ` | Upwork`, ` – Upwork`,
+/// ` — Upwork` (the word in any case).
+const TITLE_SEPARATORS: [&str; 4] = ["-", "|", "–", "—"];
+const SITE_NAME: &[u8] = b"upwork";
+
+/// The title without a trailing ` - Upwork` (see [`TITLE_SEPARATORS`]); the separator must
+/// stand between spaces, so `Fix my site-Upwork` or `Upwork` alone are kept.
+fn strip_site_suffix(t: &str) -> &str {
+    let b = t.as_bytes();
+    let n = SITE_NAME.len();
+    if b.len() <= n || !b[b.len() - n..].eq_ignore_ascii_case(SITE_NAME) {
+        return t;
+    }
+    // The last `n` bytes are ASCII, so this is a char boundary.
+    let head = &t[..t.len() - n];
+    let spaced = head.trim_end();
+    if spaced.len() == head.len() {
+        return t;
+    }
+    for sep in TITLE_SEPARATORS {
+        if let Some(before) = spaced.strip_suffix(sep) {
+            let title = before.trim_end();
+            if title.len() < before.len() && !title.is_empty() {
+                return title;
+            }
+        }
+    }
+    t
+}
+
+/// A job title for storing: [`clean`], with character references decoded (`Q&amp;A` ->
+/// `Q&A`, `&#39;`) and a trailing ` - Upwork` / ` | Upwork` (any case) dropped, as RSS feeds
+/// and page-title scrapers write it. `Data pipeline - Upwork` -> `Data pipeline`; a title that
+/// is only a placeholder is `None`.
+pub fn clean_title(s: &str) -> Option<String> {
+    let decoded = decode_entities(s);
+    let t = strip_site_suffix(decoded.trim());
+    (!is_placeholder(t)).then(|| t.to_owned())
+}
+
+/// A URL for storing: trimmed, with `%7E` / `%7e` decoded to `~` (feeds escape the tilde of
+/// Upwork's `~01…` ids; both spellings name one page). Other escapes are kept. Empty text and
+/// placeholders are `None`.
+pub fn clean_url(s: &str) -> Option<String> {
+    let t = s.trim();
+    if is_placeholder(t) {
+        return None;
+    }
+    let b = t.as_bytes();
+    let mut out = String::with_capacity(t.len());
+    let mut copied = 0;
+    for i in memchr::memchr_iter(b'%', b) {
+        if i >= copied && b.len() >= i + 3 && b[i + 1..i + 3].eq_ignore_ascii_case(b"7e") {
+            out.push_str(&t[copied..i]);
+            out.push('~');
+            copied = i + 3;
+        }
+    }
+    out.push_str(&t[copied..]);
+    Some(out)
+}
+
+/// Adds a trimmed item unless it is empty or already there.
+fn push_item(out: &mut Vec<String>, item: &str) {
+    let item = item.trim();
+    if !item.is_empty() && !out.iter().any(|o| o == item) {
+        out.push(item.to_owned());
+    }
 }
 
 /// Splits one cell holding a list on `,`, `;`, `|` and newlines; trims the items, drops empty
 /// ones and exact duplicates, and keeps the order.
+///
+/// A cell holding a list literal, as pandas writes a list column (`['ETL', 'GIS']`), as a JSON
+/// array kept as text (`["Python", "SQL"]`) or as a tuple (`('a', 'b')`), gives its quoted
+/// items whole (a `,` inside quotes does not split), with `\'`, `\"`, `\\`, `\n`, `\t`, `\uXXXX`
+/// and `\xXX` escapes decoded and `None` / `nan` / `null` items dropped; `[]` is empty. Brackets
+/// without quoted items (`(optional)`, `[ETL, GIS]`) are split by the rules above.
 pub fn split_list(s: &str) -> Vec<String> {
+    if let Some(items) = list_literal(s) {
+        return items;
+    }
     let mut out: Vec<String> = Vec::new();
     for item in s.split([',', ';', '|', '\n', '\r']) {
-        let item = item.trim();
-        if !item.is_empty() && !out.iter().any(|o| o == item) {
-            out.push(item.to_owned());
+        push_item(&mut out, item);
+    }
+    out
+}
+
+/// The items of a Python / JSON list or tuple literal; `None` when the text is none.
+fn list_literal(s: &str) -> Option<Vec<String>> {
+    let mut t = s.trim();
+    // A literal that went through one more round of CSV quoting: `"['a', 'b']"`.
+    if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
+        let inner = t[1..t.len() - 1].trim();
+        if inner.starts_with(['[', '(']) {
+            t = inner;
+        }
+    }
+    let close = match t.as_bytes().first()? {
+        b'[' => ']',
+        b'(' => ')',
+        _ => return None,
+    };
+    let inner = t.get(1..)?.strip_suffix(close)?.trim();
+    if inner.is_empty() {
+        return Some(Vec::new());
+    }
+    if !inner.starts_with(['\'', '"']) {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut rest = inner;
+    loop {
+        rest = rest.trim_start();
+        if rest.starts_with(['\'', '"']) {
+            let (item, after) = quoted(rest)?;
+            push_item(&mut out, &item);
+            rest = after.trim_start();
+        } else {
+            let end = rest.find(',').unwrap_or(rest.len());
+            let item = rest[..end].trim();
+            if !is_placeholder(item) && !item.eq_ignore_ascii_case("nan") {
+                push_item(&mut out, item);
+            }
+            rest = &rest[end..];
+        }
+        if rest.is_empty() {
+            return Some(out);
+        }
+        rest = rest.strip_prefix(',')?;
+        if rest.trim().is_empty() {
+            return Some(out);
+        }
+    }
+}
+
+/// The string literal at the start of `s` (which starts with its quote) and the text after
+/// it. Borrowed when it has no escapes; `None` when it is not closed.
+fn quoted(s: &str) -> Option<(Cow<'_, str>, &str)> {
+    let b = s.as_bytes();
+    let q = b[0];
+    let mut i = 1;
+    let mut escaped = false;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => {
+                escaped = true;
+                i += 2;
+                continue;
+            }
+            c if c == q => break,
+            _ => i += 1,
+        }
+    }
+    if i >= b.len() {
+        return None;
+    }
+    let body = &s[1..i];
+    let after = &s[i + 1..];
+    if !escaped {
+        return Some((Cow::Borrowed(body), after));
+    }
+    Some((Cow::Owned(unescape(body)), after))
+}
+
+/// Decodes the escapes of a Python or JSON string literal body; unknown ones stay as written.
+fn unescape(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(e) = chars.next() else {
+            out.push('\\');
+            break;
+        };
+        let decoded = match e {
+            '\\' | '\'' | '"' | '/' => Some(e),
+            'n' => Some('\n'),
+            't' => Some('\t'),
+            'r' => Some('\r'),
+            'u' | 'x' => {
+                let len = if e == 'u' { 4 } else { 2 };
+                let hex: String = chars.clone().take(len).collect();
+                let code = (hex.len() == len && hex.bytes().all(|h| h.is_ascii_hexdigit()))
+                    .then(|| u32::from_str_radix(&hex, 16).ok())
+                    .flatten();
+                match code {
+                    Some(code) => {
+                        for _ in 0..len {
+                            chars.next();
+                        }
+                        Some(surrogate_pair(code, &mut chars).unwrap_or('\u{FFFD}'))
+                    }
+                    None => None,
+                }
+            }
+            _ => None,
+        };
+        match decoded {
+            Some(d) => out.push(d),
+            None => {
+                out.push('\\');
+                out.push(e);
+            }
         }
     }
     out
+}
+
+/// The character for a `\u` code, reading the low half from `chars` (`\uDC00`) when `code` is
+/// a high surrogate.
+fn surrogate_pair(code: u32, chars: &mut std::str::Chars<'_>) -> Option<char> {
+    if !(0xD800..0xDC00).contains(&code) {
+        return char::from_u32(code);
+    }
+    let rest = chars.as_str();
+    let low = rest.strip_prefix("\\u").and_then(|r| r.get(..4)).and_then(|h| u32::from_str_radix(h, 16).ok())?;
+    if !(0xDC00..0xE000).contains(&low) {
+        return None;
+    }
+    *chars = rest[6..].chars();
+    char::from_u32(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
 }
 
 /// `http(s)://…` or `www.…` up to whitespace, quotes, angle brackets or typographic quotes.
@@ -182,6 +401,90 @@ mod tests {
         assert_eq!(split_list("SEO Setup & Configuration"), vec!["SEO Setup & Configuration"]);
         assert!(split_list("").is_empty());
         assert!(split_list(" , ;| \n").is_empty());
+    }
+
+    #[test]
+    fn titles() {
+        let t = |s: &str| clean_title(s);
+        assert_eq!(t("Data pipeline - Upwork").as_deref(), Some("Data pipeline"));
+        assert_eq!(t("  Data pipeline | Upwork ").as_deref(), Some("Data pipeline"));
+        assert_eq!(t("Data pipeline - UPWORK").as_deref(), Some("Data pipeline"));
+        assert_eq!(t("Data pipeline  –  upwork").as_deref(), Some("Data pipeline"));
+        assert_eq!(t("Q&amp;A bot for our docs &#8211; RAG - Upwork").as_deref(), Some("Q&A bot for our docs – RAG"));
+        assert_eq!(t("Writer&#39;s assistant").as_deref(), Some("Writer's assistant"));
+        assert_eq!(t("Build a &lt;div&gt; layout").as_deref(), Some("Build a <div> layout"));
+        // Only a trailing site name between spaces goes.
+        assert_eq!(t("Upwork profile optimisation").as_deref(), Some("Upwork profile optimisation"));
+        assert_eq!(t("Help me with Upwork").as_deref(), Some("Help me with Upwork"));
+        assert_eq!(t("Fix my site-Upwork").as_deref(), Some("Fix my site-Upwork"));
+        assert_eq!(t("Zapier - Upwork integration").as_deref(), Some("Zapier - Upwork integration"));
+        assert_eq!(t("Upwork").as_deref(), Some("Upwork"));
+        assert_eq!(t("Expert needed").as_deref(), Some("Expert needed"));
+        for bad in ["", "  ", "N/A", "null", "None", "&nbsp;"] {
+            assert_eq!(t(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn urls_for_storing() {
+        assert_eq!(
+            clean_url(" https://www.upwork.com/jobs/Data-pipeline_%7E01abc123?source=rss\n").as_deref(),
+            Some("https://www.upwork.com/jobs/Data-pipeline_~01abc123?source=rss")
+        );
+        assert_eq!(
+            clean_url("https://www.upwork.com/jobs/X_%7e022058436318428575090%7E").as_deref(),
+            Some("https://www.upwork.com/jobs/X_~022058436318428575090~")
+        );
+        // Other escapes and a lone `%` are kept.
+        assert_eq!(
+            clean_url("https://www.upwork.com/jobs/a%20b_~01ab?q=100%").as_deref(),
+            Some("https://www.upwork.com/jobs/a%20b_~01ab?q=100%")
+        );
+        assert_eq!(clean_url("https://example.com/%7").as_deref(), Some("https://example.com/%7"));
+        for bad in ["", "  ", "N/A", "null"] {
+            assert_eq!(clean_url(bad), None, "{bad:?}");
+        }
+        // The stored URL gives the same id as the escaped one.
+        let rss = "https://www.upwork.com/jobs/Data-pipeline_%7E01abc123?source=rss";
+        assert_eq!(job_id_from_url(rss).as_deref(), Some("~01abc123"));
+        assert_eq!(job_id_from_url(&clean_url(rss).unwrap()).as_deref(), Some("~01abc123"));
+        assert_eq!(
+            job_id_from_url("https://www.upwork.com/jobs/Data-pipeline_%7e01abc123").as_deref(),
+            Some("~01abc123")
+        );
+    }
+
+    #[test]
+    fn list_literals_from_pandas_and_json() {
+        assert_eq!(split_list("['ETL', 'GIS']"), vec!["ETL", "GIS"]);
+        assert_eq!(split_list("\"['ETL', 'GIS']\""), vec!["ETL", "GIS"]);
+        assert_eq!(split_list(r#"["Python", "SQL"]"#), vec!["Python", "SQL"]);
+        assert_eq!(split_list("('a', 'b')"), vec!["a", "b"]);
+        assert_eq!(split_list("('Python',)"), vec!["Python"]);
+        assert_eq!(split_list("  [ 'ETL' ,'GIS','ETL' ]  "), vec!["ETL", "GIS"]);
+        // Items stay whole: separators inside quotes do not split.
+        assert_eq!(
+            split_list(r#"["Data Entry, Excel", "SEO | SEM", "Writer's Block"]"#),
+            vec!["Data Entry, Excel", "SEO | SEM", "Writer's Block"]
+        );
+        assert_eq!(split_list(r"['Writer\'s Block', 'C:\\path']"), vec!["Writer's Block", r"C:\path"]);
+        assert_eq!(split_list(r#"["Caf\u00e9", "\ud83e\udd80 Rust", "na\xefve"]"#), vec!["Café", "🦀 Rust", "naïve"]);
+        assert_eq!(split_list("['ETL', None, nan, '', 'GIS']"), vec!["ETL", "GIS"]);
+        assert!(split_list("[]").is_empty());
+        assert!(split_list("()").is_empty());
+        assert!(split_list("\"[]\"").is_empty());
+    }
+
+    #[test]
+    fn brackets_that_are_no_literal_split_as_before() {
+        assert_eq!(split_list("(optional)"), vec!["(optional)"]);
+        assert_eq!(split_list("[ETL, GIS]"), vec!["[ETL", "GIS]"]);
+        assert_eq!(split_list("[Remote] Data entry, Excel"), vec!["[Remote] Data entry", "Excel"]);
+        assert_eq!(split_list("C++ (Qt), Rust"), vec!["C++ (Qt)", "Rust"]);
+        // Not closed, or junk between items: not a literal.
+        assert_eq!(split_list("['ETL', 'GIS"), vec!["['ETL'", "'GIS"]);
+        assert_eq!(split_list("['ETL' 'GIS']"), vec!["['ETL' 'GIS']"]);
+        assert_eq!(split_list("['ETL', 'GIS')"), vec!["['ETL'", "'GIS')"]);
     }
 
     #[test]

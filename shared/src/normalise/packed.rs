@@ -1,0 +1,367 @@
+//! Packed job terms: one cell in which a scraper printed the job type, the pay, the experience
+//! level, the estimated duration and the weekly workload together, as Upwork's job tile shows
+//! them:
+//!
+//! - `Hourly: $10.00 - $30.00 Expert Est. time: 1 to 3 months, 30+ hrs/week`
+//! - `Fixed-price - Intermediate - Est. Budget: $500`
+//! - `Hourly - Entry level - Est. time: Less than 1 month, Less than 30 hrs/week`
+//! - `Fixed price: $1,200 Expert`
+//!
+//! Each part is optional and found on its own, so any subset in any order reads.
+
+use super::job_type::parse_job_type;
+use super::money::{find_ci, parse_budget};
+use crate::job::JobType;
+
+/// What a packed terms cell says; every part it does not state is `None`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Terms {
+    /// `Hourly` or `Fixed` when the cell names it (or pays `/hr`, or has an `Est. Budget`).
+    pub job_type: Option<JobType>,
+    /// The hourly rate, or the low end of its range.
+    pub hourly_min: Option<f64>,
+    /// The high end of the hourly range.
+    pub hourly_max: Option<f64>,
+    /// A fixed price (the low end, if a range is given).
+    pub fixed_budget: Option<f64>,
+    /// `Entry`, `Intermediate` or `Expert`: the spelling the mapping stores for Upwork's tiers.
+    pub experience_level: Option<String>,
+    /// The estimated duration as written: `1 to 3 months`, `Less than 1 month`.
+    pub duration: Option<String>,
+    /// The weekly workload as written: `30+ hrs/week`, `Less than 30 hrs/week`.
+    pub workload: Option<String>,
+}
+
+/// Upwork's experience tiers as the tiles write them (lowercase, matched as words in any
+/// case), and the name stored for each.
+const LEVELS: [(&str, &str); 5] = [
+    ("entry level", "Entry"),
+    ("entry-level", "Entry"),
+    ("entry", "Entry"),
+    ("intermediate", "Intermediate"),
+    ("expert", "Expert"),
+];
+
+/// Labels in front of the duration and workload (lowercase).
+const TIME_LABELS: [&str; 5] = ["est. time", "estimated time", "est time", "duration", "project length"];
+
+/// Labels in front of a fixed budget (lowercase); one implies a fixed price.
+const BUDGET_LABELS: [&str; 3] = ["est. budget", "estimated budget", "budget"];
+
+/// Separators that end the time section (durations never hold them).
+const SECTION_ENDS: [&str; 5] = ["|", " - ", " – ", " — ", " · "];
+
+/// Words that make a part of the time section a workload rather than a duration (lowercase).
+const WORKLOAD_MARKERS: [&str; 5] = ["/week", "per week", "a week", "hrs", "hours"];
+
+/// Characters trimmed off the ends of a duration or workload.
+fn is_filler(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '-' | '|' | ',' | ';' | '·' | '•' | '–' | '—')
+}
+
+/// Whether the match at `at..at + len` stands as a word.
+fn is_word(b: &[u8], at: usize, len: usize) -> bool {
+    let before = at == 0 || !b[at - 1].is_ascii_alphanumeric();
+    let after = b.get(at + len).is_none_or(|c| !c.is_ascii_alphanumeric());
+    before && after
+}
+
+/// The first of `words` (lowercase) found as a word, as (start, word index); earliest wins.
+fn find_word(b: &[u8], words: &[&str]) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize)> = None;
+    for (k, w) in words.iter().enumerate() {
+        let w = w.as_bytes();
+        let mut from = 0;
+        while let Some(off) = find_ci(&b[from..], w) {
+            let at = from + off;
+            if is_word(b, at, w.len()) {
+                if best.is_none_or(|(s, _)| at < s) {
+                    best = Some((at, k));
+                }
+                break;
+            }
+            from = at + 1;
+        }
+    }
+    best
+}
+
+/// How the job pays: the cell's start (`Hourly…`, `Fixed-price…`), else the first of
+/// `fixed` / `hourly` anywhere in it.
+fn job_type(t: &str) -> Option<JobType> {
+    parse_job_type(t).or_else(|| match find_word_prefix(t.as_bytes())? {
+        0 => Some(JobType::Fixed),
+        _ => Some(JobType::Hourly),
+    })
+}
+
+/// Index in `["fixed", "hourly"]` of the one that starts a word first.
+fn find_word_prefix(b: &[u8]) -> Option<usize> {
+    let at = |w: &[u8]| {
+        let mut from = 0;
+        while let Some(off) = find_ci(&b[from..], w) {
+            let i = from + off;
+            if i == 0 || !b[i - 1].is_ascii_alphanumeric() {
+                return Some(i);
+            }
+            from = i + 1;
+        }
+        None
+    };
+    match (at(b"fixed"), at(b"hourly")) {
+        (Some(f), Some(h)) => Some(usize::from(h < f)),
+        (Some(_), None) => Some(0),
+        (None, Some(_)) => Some(1),
+        (None, None) => None,
+    }
+}
+
+/// The duration and workload after a time label, and the byte range of that section.
+fn time_section(t: &str) -> Option<(Option<String>, Option<String>, usize, usize)> {
+    let b = t.as_bytes();
+    let (start, k) = find_word(b, &TIME_LABELS)?;
+    let body_start = start + TIME_LABELS[k].len();
+    let body = t[body_start..].trim_start_matches(|c: char| c == ':' || c.is_whitespace());
+    let body_at = t.len() - body.len();
+    // The section ends where a level or a budget label starts, or at a separator.
+    let bb = body.as_bytes();
+    let label = [
+        find_word(bb, &LEVELS.map(|(w, _)| w)).map(|(i, _)| i),
+        find_word(bb, &BUDGET_LABELS).map(|(i, _)| i),
+        find_word(bb, &["posted"]).map(|(i, _)| i),
+    ];
+    let separator = SECTION_ENDS.iter().filter_map(|sep| memchr::memmem::find(bb, sep.as_bytes()));
+    let len = label.into_iter().flatten().chain(separator).min().unwrap_or(bb.len());
+    let mut duration = None;
+    let mut workload = None;
+    for part in body[..len].split([',', ';']) {
+        let part = part.trim_matches(is_filler);
+        if part.is_empty() {
+            continue;
+        }
+        let lower = part.as_bytes();
+        let slot = if WORKLOAD_MARKERS.iter().any(|m| find_ci(lower, m.as_bytes()).is_some()) {
+            &mut workload
+        } else {
+            &mut duration
+        };
+        if slot.is_none() {
+            *slot = Some(part.to_owned());
+        }
+    }
+    Some((duration, workload, start, body_at + len))
+}
+
+/// Reads a packed terms cell; see the module docs for the shapes. Text that states nothing is
+/// [`Terms::default`]. A number counts as pay only with a currency marker (`$`, `€`, `USD`, ...)
+/// or right after a label's `:` (`Budget: 500`), so `1 to 3 months` is never a rate. An amount
+/// is hourly when the cell is (`Hourly`, `/hr`), else fixed when the cell is fixed or has an
+/// `Est. Budget`; with neither it is not assigned.
+pub fn parse_terms(s: &str) -> Terms {
+    let t = s.trim();
+    let b = t.as_bytes();
+    let mut terms = Terms { job_type: job_type(t), ..Terms::default() };
+    if let Some((_, k)) = find_word(b, &LEVELS.map(|(w, _)| w)) {
+        terms.experience_level = Some(LEVELS[k].1.to_owned());
+    }
+    // The pay is read from the text outside the time section.
+    let (before, after) = match time_section(t) {
+        Some((duration, workload, start, end)) => {
+            terms.duration = duration;
+            terms.workload = workload;
+            (&t[..start], &t[end..])
+        }
+        None => (t, ""),
+    };
+    let budget = [before, after].into_iter().find_map(|part| parse_budget(part).filter(|_| is_pay(part)));
+    let budget_label = find_word(b, &BUDGET_LABELS).is_some();
+    if let Some(budget) = budget {
+        let kind = terms.job_type.or(budget.kind).or(budget_label.then_some(JobType::Fixed));
+        match kind {
+            Some(JobType::Hourly) => {
+                terms.hourly_min = Some(budget.min);
+                terms.hourly_max = budget.max;
+            }
+            Some(JobType::Fixed) => terms.fixed_budget = Some(budget.min),
+            _ => {}
+        }
+        terms.job_type = terms.job_type.or(kind);
+    } else if terms.job_type.is_none() && budget_label {
+        terms.job_type = Some(JobType::Fixed);
+    }
+    terms
+}
+
+/// Whether the first number in `part` is pay: a currency marker or a `:` right before it.
+fn is_pay(part: &str) -> bool {
+    let b = part.as_bytes();
+    let Some(first) = b.iter().position(u8::is_ascii_digit) else {
+        return false;
+    };
+    let lead = part[..first].trim_end();
+    let symbol = ["$", "€", "£", "usd", "eur", "gbp"].iter().any(|m| {
+        let (l, m) = (lead.as_bytes(), m.as_bytes());
+        l.len() >= m.len() && l[l.len() - m.len()..].eq_ignore_ascii_case(m)
+    });
+    let trailing = part[first..].trim_start_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '.').trim_start();
+    let code_after = ["usd", "eur", "gbp", "€"].iter().any(|m| {
+        let (t, m) = (trailing.as_bytes(), m.as_bytes());
+        t.len() >= m.len() && t[..m.len()].eq_ignore_ascii_case(m)
+    });
+    symbol || code_after || lead.ends_with(':')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> Option<String> {
+        Some(v.to_owned())
+    }
+
+    #[test]
+    fn hourly_tile() {
+        assert_eq!(
+            parse_terms("Hourly: $10.00 - $30.00 Expert Est. time: 1 to 3 months, 30+ hrs/week"),
+            Terms {
+                job_type: Some(JobType::Hourly),
+                hourly_min: Some(10.0),
+                hourly_max: Some(30.0),
+                fixed_budget: None,
+                experience_level: s("Expert"),
+                duration: s("1 to 3 months"),
+                workload: s("30+ hrs/week"),
+            }
+        );
+    }
+
+    #[test]
+    fn fixed_tiles() {
+        assert_eq!(
+            parse_terms("Fixed-price - Intermediate - Est. Budget: $500"),
+            Terms {
+                job_type: Some(JobType::Fixed),
+                fixed_budget: Some(500.0),
+                experience_level: s("Intermediate"),
+                ..Terms::default()
+            }
+        );
+        assert_eq!(
+            parse_terms("Fixed price: $1,200 Expert"),
+            Terms {
+                job_type: Some(JobType::Fixed),
+                fixed_budget: Some(1200.0),
+                experience_level: s("Expert"),
+                ..Terms::default()
+            }
+        );
+        // An Est. Budget alone means a fixed price.
+        assert_eq!(
+            parse_terms("Entry level · Est. Budget: $1.5K"),
+            Terms {
+                job_type: Some(JobType::Fixed),
+                fixed_budget: Some(1500.0),
+                experience_level: s("Entry"),
+                ..Terms::default()
+            }
+        );
+    }
+
+    #[test]
+    fn hourly_without_a_rate() {
+        assert_eq!(
+            parse_terms("Hourly - Entry level - Est. time: Less than 1 month, Less than 30 hrs/week"),
+            Terms {
+                job_type: Some(JobType::Hourly),
+                experience_level: s("Entry"),
+                duration: s("Less than 1 month"),
+                workload: s("Less than 30 hrs/week"),
+                ..Terms::default()
+            }
+        );
+    }
+
+    #[test]
+    fn parts_in_any_order_and_case() {
+        assert_eq!(
+            parse_terms("EXPERT | est. time: More than 6 months, Hours to be determined | Hourly: $40-$80"),
+            Terms {
+                job_type: Some(JobType::Hourly),
+                hourly_min: Some(40.0),
+                hourly_max: Some(80.0),
+                experience_level: s("Expert"),
+                duration: s("More than 6 months"),
+                workload: s("Hours to be determined"),
+                ..Terms::default()
+            }
+        );
+        assert_eq!(
+            parse_terms("Est. time: 3 to 6 months - Intermediate"),
+            Terms { experience_level: s("Intermediate"), duration: s("3 to 6 months"), ..Terms::default() }
+        );
+        assert_eq!(
+            parse_terms("$25/hr Expert"),
+            Terms {
+                job_type: Some(JobType::Hourly),
+                hourly_min: Some(25.0),
+                experience_level: s("Expert"),
+                ..Terms::default()
+            }
+        );
+        assert_eq!(
+            parse_terms("Budget: 750"),
+            Terms { job_type: Some(JobType::Fixed), fixed_budget: Some(750.0), ..Terms::default() }
+        );
+    }
+
+    #[test]
+    fn time_section_stops_at_the_next_part() {
+        assert_eq!(
+            parse_terms(
+                "Hourly: $15.00-$25.00 - Intermediate - Est. Time: 1 to 3 months, Less than 30 hrs/week - Posted 2 hours ago"
+            ),
+            Terms {
+                job_type: Some(JobType::Hourly),
+                hourly_min: Some(15.0),
+                hourly_max: Some(25.0),
+                experience_level: s("Intermediate"),
+                duration: s("1 to 3 months"),
+                workload: s("Less than 30 hrs/week"),
+                ..Terms::default()
+            }
+        );
+        assert_eq!(
+            parse_terms("Est. time: More than 6 months · Expert · Est. Budget: $2,000"),
+            Terms {
+                job_type: Some(JobType::Fixed),
+                fixed_budget: Some(2000.0),
+                experience_level: s("Expert"),
+                duration: s("More than 6 months"),
+                ..Terms::default()
+            }
+        );
+    }
+
+    #[test]
+    fn numbers_that_are_no_pay() {
+        // Durations and workloads without a label are not rates.
+        assert_eq!(
+            parse_terms("Hourly Expert 1 to 3 months"),
+            Terms { job_type: Some(JobType::Hourly), experience_level: s("Expert"), ..Terms::default() }
+        );
+        assert_eq!(parse_terms("Hourly - 30+ hrs/week").hourly_min, None);
+        // An amount with no way to tell how it is paid is not assigned.
+        assert_eq!(parse_terms("$500 Expert"), Terms { experience_level: s("Expert"), ..Terms::default() });
+    }
+
+    #[test]
+    fn words_that_are_no_level_or_type() {
+        for t in ["", "  ", "N/A", "null", "Expertise in Rust", "Entrylevel", "Reentry", "Unfixed", "Intermediates"] {
+            let terms = parse_terms(t);
+            assert_eq!(terms.experience_level, None, "{t:?}");
+            assert_eq!(terms.job_type, None, "{t:?}");
+        }
+        assert_eq!(parse_terms(""), Terms::default());
+        assert_eq!(parse_terms("Hourly"), Terms { job_type: Some(JobType::Hourly), ..Terms::default() });
+    }
+}
