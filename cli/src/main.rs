@@ -1,7 +1,8 @@
 //! `upflow`: the terminal side of upflow.
 //!
-//! - `upflow parse FILE [--format csv|json|jsonl]`: normalised jobs as JSON lines on stdout,
-//!   rejected rows and a summary on stderr.
+//! - `upflow parse FILE [--format csv|json|jsonl] [--explain]`: normalised jobs as JSON lines on
+//!   stdout, rejected rows and a summary on stderr; `--explain` prints instead what each column
+//!   became and how many jobs got each field.
 //! - `upflow score FILE`: parses, stores and scores an export locally; prints the ranking.
 //! - `upflow migrate`: applies the database schema (`DATABASE_URL`).
 //! - `upflow audit [INGEST_ID|KEY]`: checks that every row read and every job stored is accounted
@@ -25,7 +26,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Parse an export and print each normalised job as one JSON line.
+    /// Parse an export and print each normalised job as one JSON line (or, with --explain,
+    /// what each column became and how many jobs got each field).
     Parse(commands::parse::Args),
     /// Parse, store and score an export locally, then print the ranking.
     Score(commands::score::Args),

@@ -44,13 +44,62 @@ pub enum Field {
 impl Field {
     /// Number of fields, for per-field arrays.
     pub const COUNT: usize = Field::Questions as usize + 1;
+
+    /// Every field, in declaration order, with the name an override file uses for it.
+    pub const NAMES: [(Field, &'static str); Field::COUNT] = [
+        (Field::JobId, "job_id"),
+        (Field::Url, "url"),
+        (Field::Title, "title"),
+        (Field::Description, "description"),
+        (Field::JobType, "job_type"),
+        (Field::Budget, "budget"),
+        (Field::FixedBudget, "fixed_budget"),
+        (Field::HourlyMin, "hourly_min"),
+        (Field::HourlyMax, "hourly_max"),
+        (Field::Currency, "currency"),
+        (Field::ExperienceLevel, "experience_level"),
+        (Field::Duration, "duration"),
+        (Field::Skills, "skills"),
+        (Field::Category, "category"),
+        (Field::PostedAt, "posted_at"),
+        (Field::Proposals, "proposals"),
+        (Field::ClientCountry, "client_country"),
+        (Field::PaymentVerified, "payment_verified"),
+        (Field::ClientRating, "client_rating"),
+        (Field::ClientReviews, "client_reviews"),
+        (Field::ClientTotalSpent, "client_total_spent"),
+        (Field::ClientHires, "client_hires"),
+        (Field::ClientHireRate, "client_hire_rate"),
+        (Field::ClientAvgHourlyRate, "client_avg_hourly_rate"),
+        (Field::ClientJobsPosted, "client_jobs_posted"),
+        (Field::Questions, "screening_questions"),
+    ];
+
+    /// The field's name (`client_country`), as override files and `--explain` write it.
+    pub fn name(self) -> &'static str {
+        Field::NAMES[self as usize].1
+    }
+
+    /// The field an override file names (`client_country`), case-insensitively.
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::NAMES.iter().find(|(_, n)| n.eq_ignore_ascii_case(name.trim())).map(|(f, _)| *f)
+    }
+}
+
+impl serde::Serialize for Field {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
 }
 
 /// The table: each canonical field with its source aliases, best first.
 pub const ALIASES: &[(Field, &[&str])] = &[
-    (Field::JobId, &["id", "uid", "jobId", "Job ID", "job/id", "ciphertext", "job/ciphertext", "subId"]),
-    (Field::Url, &["url", "link", "jobUrl", "Job URL", "jobLink", "job/url", "href"]),
-    (Field::Title, &["title", "jobTitle", "Job Title", "job/title"]),
+    (
+        Field::JobId,
+        &["id", "uid", "jobId", "Job ID", "job/id", "ciphertext", "job/ciphertext", "subId", "jobTile/job/id"],
+    ),
+    (Field::Url, &["url", "link", "jobUrl", "Job URL", "jobLink", "job/url", "href", "guid"]),
+    (Field::Title, &["title", "jobTitle", "Job Title", "job/title", "jobTile/job/title"]),
     (
         Field::Description,
         &[
@@ -62,10 +111,17 @@ pub const ALIASES: &[(Field, &[&str])] = &[
             "snippet",
             "body",
             "summary",
+            "content",
         ],
     ),
-    (Field::JobType, &["jobType", "type", "contractType", "Job Type", "budget/type", "paymentType", "engagementType"]),
-    (Field::Budget, &["budget", "price", "rate", "budget/amount", "amount/amount", "amount"]),
+    (
+        Field::JobType,
+        &["jobType", "type", "contractType", "Job Type", "budget/type", "paymentType", "engagementType", "is_hourly"],
+    ),
+    (
+        Field::Budget,
+        &["budget", "price", "rate", "budget/amount", "amount/amount", "amount", "terms", "jobTerms", "budgetText"],
+    ),
     (
         Field::FixedBudget,
         &[
@@ -75,6 +131,8 @@ pub const ALIASES: &[(Field, &[&str])] = &[
             "fixedPrice",
             "fixedPriceAmount/amount",
             "fixed_price",
+            "fixedPriceAmount",
+            "fixed_budget_amount",
         ],
     ),
     (
@@ -87,6 +145,9 @@ pub const ALIASES: &[(Field, &[&str])] = &[
             "hourlyBudgetMin",
             "hourlyMin",
             "hourlyBudget/min",
+            "hourly_range_min",
+            "min_rate",
+            "hourlyRateMin",
         ],
     ),
     (
@@ -99,6 +160,9 @@ pub const ALIASES: &[(Field, &[&str])] = &[
             "hourlyBudgetMax",
             "hourlyMax",
             "hourlyBudget/max",
+            "hourly_range_max",
+            "max_rate",
+            "hourlyRateMax",
         ],
     ),
     (
@@ -111,6 +175,7 @@ pub const ALIASES: &[(Field, &[&str])] = &[
             "budget/currencyCode",
             "amount/currencyCode",
             "hourly_budget/currency",
+            "fixedPriceAmount/isoCurrencyCode",
         ],
     ),
     (
@@ -129,11 +194,23 @@ pub const ALIASES: &[(Field, &[&str])] = &[
             "durationLabel",
             "engagement",
             "engagementDuration/label",
+            "hourlyEngagementDuration/label",
+            "fixedPriceEngagementDuration/label",
+            "engagementDuration",
         ],
     ),
     (
         Field::Skills,
-        &["tags/*", "skills/*", "skills/*/name", "skills/*/prettyName", "attrs/*/prettyName", "Skills", "tags"],
+        &[
+            "tags/*",
+            "skills/*",
+            "skills/*/name",
+            "skills/*/prettyName",
+            "attrs/*/prettyName",
+            "ontologySkills/*/prefLabel",
+            "Skills",
+            "tags",
+        ],
     ),
     (Field::Category, &["category", "jobCategory", "category/name", "subcategory", "occupation"]),
     (
@@ -156,6 +233,9 @@ pub const ALIASES: &[(Field, &[&str])] = &[
             "relativeDate",
             "posted",
             "postedTime",
+            "published_date",
+            "pubDate",
+            "createTime",
         ],
     ),
     (
@@ -182,6 +262,7 @@ pub const ALIASES: &[(Field, &[&str])] = &[
             "clientCountry",
             "country",
             "location",
+            "client_country",
         ],
     ),
     (
@@ -195,6 +276,8 @@ pub const ALIASES: &[(Field, &[&str])] = &[
             "clientPaymentVerified",
             "isPaymentVerified",
             "Payment Verified",
+            "client/paymentVerificationStatus",
+            "paymentVerificationStatus",
         ],
     ),
     (
@@ -207,6 +290,7 @@ pub const ALIASES: &[(Field, &[&str])] = &[
             "client/stats/score",
             "Client Rating",
             "rating",
+            "client/totalFeedback",
         ],
     ),
     (
@@ -228,9 +312,11 @@ pub const ALIASES: &[(Field, &[&str])] = &[
             "buyer/total_spent",
             "client/stats/totalSpent",
             "client/totalSpent",
+            "client/totalSpent/amount",
             "Client Spent",
             "Client Total Spent",
             "totalSpent",
+            "totalSpent/amount",
         ],
     ),
     (
@@ -287,7 +373,9 @@ pub const ALIASES: &[(Field, &[&str])] = &[
     ),
 ];
 
-/// Where a source column lands: the field, the alias's rank in that field's list (0 is best).
+/// Where a source column lands: the field, and its rank among that field's sources (lower is
+/// better): 0 for an override file's column, 1 + the alias's position in the field's list, that
+/// plus [`LEAF_PENALTY`] for a bare leaf, [`INFERRED_RANK`] for a column inferred from values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
     pub field: Field,
@@ -315,21 +403,80 @@ pub fn fold_key(key: &str) -> String {
     out
 }
 
-static INDEX: LazyLock<HashMap<String, Target>> = LazyLock::new(|| {
+/// Leaves too generic to name a field on their own inside a nested record: `fixed/duration/id`
+/// is not the job id, `hourly/type` not the job type, `totalSpent/amount` not the budget. They
+/// still match as top-level keys, and inside longer aliases (`job/id`, `budget/amount`).
+pub const AMBIGUOUS_LEAVES: &[&str] = &[
+    "id", "uid", "type", "amount", "price", "rate", "name", "label", "value", "level", "date", "link", "href", "body",
+];
+
+/// How much worse than any alias of its field a bare leaf inside a nested record ranks, so that
+/// a context-qualified alias (`client/country`) always wins over a bare leaf (`country`).
+pub const LEAF_PENALTY: u8 = 100;
+
+/// The rank of a column whose field was inferred from its values: after every alias.
+pub const INFERRED_RANK: u8 = 250;
+
+/// How a key matched the table: the alias (as the table writes it) and how much of the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Match {
+    pub target: Target,
+    pub alias: &'static str,
+    pub how: MatchKind,
+}
+
+/// Which part of a key an alias matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    /// The whole key (`client/country`).
+    Whole,
+    /// A suffix of two or more segments (`upworkHistoryData/client/country`).
+    Suffix,
+    /// Only the leaf, inside a nested record (`jobTile/job/publishTime`): ranked last.
+    Leaf,
+}
+
+static INDEX: LazyLock<HashMap<String, (Target, &'static str)>> = LazyLock::new(|| {
     let mut index = HashMap::new();
     for (field, aliases) in ALIASES {
         for (rank, alias) in aliases.iter().enumerate() {
-            let target = Target { field: *field, rank: rank as u8 };
+            // Rank 0 is kept for the override file's columns.
+            let target = Target { field: *field, rank: rank as u8 + 1 };
             // The first field to claim an alias keeps it.
-            index.entry(fold_key(alias)).or_insert(target);
+            index.entry(fold_key(alias)).or_insert((target, *alias));
         }
     }
     index
 });
 
-/// Looks a source key up in the table.
+/// Looks a source key up in the table: the whole key, else its longest suffix of two or more
+/// segments that is an alias, else (outside arrays, and not an [`AMBIGUOUS_LEAVES`] word) its
+/// leaf, ranked after every alias of its field. Allocates: call it once per distinct key.
+pub fn resolve(key: &str) -> Option<Match> {
+    let folded = fold_key(key);
+    if let Some(&(target, alias)) = INDEX.get(&folded) {
+        return Some(Match { target, alias, how: MatchKind::Whole });
+    }
+    let starts: Vec<usize> = folded.match_indices('/').map(|(i, _)| i + 1).collect();
+    let (leaf_start, longer) = starts.split_last()?;
+    for &start in longer {
+        if let Some(&(target, alias)) = INDEX.get(&folded[start..]) {
+            return Some(Match { target, alias, how: MatchKind::Suffix });
+        }
+    }
+    let leaf = &folded[*leaf_start..];
+    if folded.split('/').any(|s| s == "*") || AMBIGUOUS_LEAVES.iter().any(|a| fold_key(a) == leaf) {
+        return None;
+    }
+    let &(target, alias) = INDEX.get(leaf)?;
+    let target = Target { field: target.field, rank: target.rank.saturating_add(LEAF_PENALTY) };
+    Some(Match { target, alias, how: MatchKind::Leaf })
+}
+
+/// Looks a source key up in the table ([`resolve`]), for the target alone.
 pub fn lookup(key: &str) -> Option<Target> {
-    INDEX.get(&fold_key(key)).copied()
+    resolve(key).map(|m| m.target)
 }
 
 #[cfg(test)]
@@ -407,6 +554,38 @@ mod tests {
             assert_eq!(lookup(key).map(|t| t.field), Some(field), "{key}");
         }
         assert_eq!(lookup("allowedApplicantCountries/0"), None);
+        assert_eq!(lookup("fixed/duration/id"), None, "a generic leaf in a nested record");
+        assert_eq!(lookup("hourly/type"), None);
         assert_eq!(lookup("hasHired"), None);
+    }
+
+    #[test]
+    fn nested_keys_match_by_suffix_then_leaf_with_context_first() {
+        let m = resolve("upworkHistoryData/client/country").unwrap();
+        assert_eq!((m.target.field, m.alias, m.how), (Field::ClientCountry, "client/country", MatchKind::Suffix));
+        let leaf = resolve("jobTile/job/publishTime").unwrap();
+        assert_eq!((leaf.target.field, leaf.how), (Field::PostedAt, MatchKind::Leaf));
+        let bare = resolve("extra/country").unwrap();
+        assert_eq!(bare.how, MatchKind::Leaf);
+        assert!(bare.target.rank > m.target.rank, "context wins over a bare leaf");
+        assert_eq!(lookup("ontologySkills/3/prefLabel").map(|t| t.field), Some(Field::Skills));
+        assert_eq!(lookup("ontologySkills/3/uid"), None, "leaves under arrays need their context");
+        assert_eq!(
+            lookup("upworkHistoryData/client/totalSpent/amount").map(|t| t.field),
+            Some(Field::ClientTotalSpent)
+        );
+        assert_eq!(lookup("jobTile/job/fixedPriceAmount/amount").map(|t| t.field), Some(Field::FixedBudget));
+        assert_eq!(lookup("jobTile/job/hourlyEngagementDuration/label").map(|t| t.field), Some(Field::Duration));
+        assert_eq!(lookup("jobTile/job/ciphertext").map(|t| t.field), Some(Field::JobId));
+    }
+
+    #[test]
+    fn field_names_round_trip() {
+        for (field, name) in Field::NAMES {
+            assert_eq!(field.name(), name);
+            assert_eq!(Field::from_name(name), Some(field));
+        }
+        assert_eq!(Field::from_name("Client_Country"), Some(Field::ClientCountry));
+        assert_eq!(Field::from_name("nope"), None);
     }
 }

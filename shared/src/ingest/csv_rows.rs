@@ -1,7 +1,9 @@
 //! Reads a CSV export row by row: any column order, BOM, CRLF, quoted multi-line cells.
 //!
-//! The header is mapped through the alias table once per file; each row then costs one pass
-//! over its cells.
+//! The header is mapped once per file ([`super::plan`]: override file, alias table), and columns
+//! left unmapped get their field inferred from the first [`SAMPLE`] rows ([`super::infer`]),
+//! which are read ahead for that and then handed out as usual; each row then costs one pass over
+//! its cells.
 //!
 //! One row is capped ([`super::oversize`]). A complete row over the cap is rejected and reading
 //! goes on. A row that reaches the cap without ending (typically an unterminated quote, which
@@ -20,13 +22,18 @@
 //! cut-off row is reported once the resync is over, and says what it skipped (so a file whose
 //! rest never holds a whole row says so, rather than ending quietly).
 
+use std::collections::VecDeque;
 use std::io::{BufRead, Read};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::aliases::{lookup, Field, Target};
+use super::aliases::{Field, Target};
+use super::infer::{infer, SAMPLE};
 use super::mapping::{build_job, Hit};
+use super::overrides::Overrides;
 use super::oversize::{self, PREVIEW_BYTES};
+use super::plan::{Plan, Why};
 use super::record::{first_index, segments, unflatten, Segment};
 use super::{ExportError, RowOutcome};
 
@@ -89,6 +96,24 @@ pub struct CsvRows<R: BufRead> {
     resync: Option<Resync>,
     /// `record` holds the row that ended a resync, to map on the next call.
     held: bool,
+    plan: Plan,
+    /// Rows read ahead for inference, handed out before any other.
+    ahead: VecDeque<Ahead>,
+}
+
+/// What reading one more record gave.
+enum Step {
+    /// A row that is already an outcome (rejected).
+    Outcome(RowOutcome),
+    /// `record` holds row `row`, to map.
+    Record,
+}
+
+/// A row read ahead.
+enum Ahead {
+    Outcome(RowOutcome),
+    Record(u64, csv::ByteRecord),
+    Error(ExportError),
 }
 
 /// A cut-off row and what the resync after it skipped; reported when the resync is over.
@@ -105,9 +130,15 @@ struct Resync {
 }
 
 impl<R: BufRead> CsvRows<R> {
-    /// Reads the header and checks that the file looks like an export. One record (the header
+    /// Reads the header, maps it (`overrides` first, then the alias table, then inference on
+    /// the first rows) and checks that the file looks like an export. One record (the header
     /// too) may hold at most `max_record` bytes.
-    pub fn new(input: R, reference: DateTime<Utc>, max_record: usize) -> Result<Self, ExportError> {
+    pub fn new(
+        input: R,
+        reference: DateTime<Utc>,
+        max_record: usize,
+        overrides: Arc<Overrides>,
+    ) -> Result<Self, ExportError> {
         let mut capped = Capped { inner: input, delivered: 0, limit: 0, tripped: false };
         capped.arm(max_record);
         let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(capped);
@@ -126,27 +157,91 @@ impl<R: BufRead> CsvRows<R> {
             .iter()
             .map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{feff}').trim().to_string())
             .collect();
-        let mapped: Vec<Mapped> = columns
-            .iter()
-            .enumerate()
-            .filter_map(|(column, name)| lookup(name).map(|target| Mapped { column, target, index: first_index(name) }))
-            .collect();
-        if !mapped.iter().any(|m| m.target.field == Field::Title) {
-            return Err(ExportError::NotAnExport { reason: "no column maps to a job title".into(), seen: columns });
+        let mut plan = Plan::new(overrides);
+        for name in &columns {
+            plan.target(name);
         }
         let paths = columns.iter().map(|c| segments(c)).collect();
-        Ok(CsvRows {
+        let mut rows = CsvRows {
             reader: Some(reader),
             columns,
             paths,
-            mapped,
+            mapped: Vec::new(),
             record: csv::ByteRecord::new(),
             row: 0,
             reference,
             max_record,
             resync: None,
             held: false,
-        })
+            plan,
+            ahead: VecDeque::new(),
+        };
+        if rows.plan.entries().iter().any(|(_, d)| d.why == Why::Unmapped) {
+            rows.infer_unmapped();
+        }
+        rows.mapped = rows
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(column, name)| {
+                let target = rows.plan.target(name)?;
+                Some(Mapped { column, target, index: first_index(name) })
+            })
+            .collect();
+        if !rows.mapped.iter().any(|m| m.target.field == Field::Title) {
+            return Err(ExportError::NotAnExport {
+                reason: "no column maps to a job title".into(),
+                seen: rows.columns.clone(),
+            });
+        }
+        Ok(rows)
+    }
+
+    /// Where each column goes, and why.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// Reads up to [`SAMPLE`] rows ahead and infers the fields of the unmapped columns from them.
+    fn infer_unmapped(&mut self) {
+        let mut sampled = 0;
+        while sampled < SAMPLE && self.ahead.len() < 4 * SAMPLE {
+            match self.read_step() {
+                None => break,
+                Some(Err(e)) => {
+                    self.ahead.push_back(Ahead::Error(e));
+                    break;
+                }
+                Some(Ok(Step::Outcome(o))) => self.ahead.push_back(Ahead::Outcome(o)),
+                Some(Ok(Step::Record)) => {
+                    sampled += 1;
+                    self.ahead.push_back(Ahead::Record(self.row, self.record.clone()));
+                }
+            }
+        }
+        let unmapped: Vec<usize> = (0..self.columns.len())
+            .filter(|&i| self.plan.decision(&self.columns[i]).is_some_and(|d| d.why == Why::Unmapped))
+            .collect();
+        let candidates: Vec<(&str, Vec<&str>)> = unmapped
+            .iter()
+            .map(|&i| {
+                let values = self
+                    .ahead
+                    .iter()
+                    .filter_map(|a| match a {
+                        Ahead::Record(_, r) => r.get(i).and_then(|c| std::str::from_utf8(c).ok()),
+                        _ => None,
+                    })
+                    .collect();
+                (self.columns[i].as_str(), values)
+            })
+            .collect();
+        let found = infer(&candidates, sampled, |f| self.plan.covers(f), self.reference);
+        drop(candidates);
+        for f in found {
+            let name = self.columns[unmapped[f.column]].clone();
+            self.plan.infer(&name, f.field, f.described, f.matched, f.sampled);
+        }
     }
 
     /// The column names, as the header has them.
@@ -156,14 +251,33 @@ impl<R: BufRead> CsvRows<R> {
 
     /// The next row, or `None` at the end of the file.
     pub fn next_row(&mut self) -> Option<Result<RowOutcome, ExportError>> {
+        if let Some(ahead) = self.ahead.pop_front() {
+            return Some(match ahead {
+                Ahead::Outcome(o) => Ok(o),
+                Ahead::Error(e) => Err(e),
+                Ahead::Record(row, record) => {
+                    self.record = record;
+                    Ok(self.map_record(row))
+                }
+            });
+        }
+        Some(match self.read_step()? {
+            Ok(Step::Outcome(o)) => Ok(o),
+            Ok(Step::Record) => Ok(self.map_record(self.row)),
+            Err(e) => Err(e),
+        })
+    }
+
+    /// Reads the next record: an outcome already, or a row left in `record` to map.
+    fn read_step(&mut self) -> Option<Result<Step, ExportError>> {
         if std::mem::take(&mut self.held) {
             self.row += 1;
-            return Some(Ok(self.map_record()));
+            return Some(Ok(Step::Record));
         }
         loop {
             let Some(reader) = self.reader.as_mut() else {
                 // The input ended while skipping to a resync point.
-                return self.resync.take().map(|r| Ok(self.cut_off(r, false)));
+                return self.resync.take().map(|r| Ok(Step::Outcome(self.cut_off(r, false))));
             };
             let start = reader.position().byte();
             reader.get_mut().arm(self.max_record);
@@ -171,7 +285,7 @@ impl<R: BufRead> CsvRows<R> {
             let bytes = reader.position().byte() - start;
             let tripped = reader.get_ref().tripped;
             match read {
-                Ok(false) => return self.resync.take().map(|r| Ok(self.cut_off(r, false))),
+                Ok(false) => return self.resync.take().map(|r| Ok(Step::Outcome(self.cut_off(r, false)))),
                 Ok(true) if tripped => {
                     // Cut off at the cap: the row had not ended within it.
                     let head = join_cells(&self.record);
@@ -201,18 +315,18 @@ impl<R: BufRead> CsvRows<R> {
                         // A whole row: report the cut-off one, then this one on the next call.
                         let resync = self.resync.take().expect("resyncing");
                         self.held = true;
-                        return Some(Ok(self.cut_off(resync, true)));
+                        return Some(Ok(Step::Outcome(self.cut_off(resync, true))));
                     }
                     self.row += 1;
                     if bytes > self.max_record as u64 {
                         let head = join_cells(&self.record);
-                        return Some(Ok(RowOutcome::Rejected {
+                        return Some(Ok(Step::Outcome(RowOutcome::Rejected {
                             row: self.row,
                             reason: oversize::reason(self.max_record, bytes, true, &head, ""),
                             raw: Some(serde_json::Value::String(oversize::preview(&head))),
-                        }));
+                        })));
                     }
-                    return Some(Ok(self.map_record()));
+                    return Some(Ok(Step::Record));
                 }
                 Err(e) => {
                     if let csv::ErrorKind::Io(_) = e.kind() {
@@ -224,11 +338,11 @@ impl<R: BufRead> CsvRows<R> {
                         continue;
                     }
                     self.row += 1;
-                    return Some(Ok(RowOutcome::Rejected {
+                    return Some(Ok(Step::Outcome(RowOutcome::Rejected {
                         row: self.row,
                         reason: format!("unreadable CSV: {e}"),
                         raw: None,
-                    }));
+                    })));
                 }
             }
         }
@@ -294,8 +408,7 @@ impl<R: BufRead> CsvRows<R> {
         }
     }
 
-    fn map_record(&mut self) -> RowOutcome {
-        let row = self.row;
+    fn map_record(&mut self, row: u64) -> RowOutcome {
         let record = &self.record;
         if record.len() > self.columns.len() {
             return RowOutcome::Rejected {

@@ -7,7 +7,14 @@
 //! - a budget whose kind is not stated by its own text (`30 - 50`) takes it from the job type,
 //!   and a range is hourly;
 //! - the job id is the Upwork id in the job's URL when it has one, else the id column's
-//!   ([`job_id`]).
+//!   ([`job_id`]);
+//! - a packed terms string in a budget column (`Hourly: $10.00 - $30.00 Expert Est. time: 1 to
+//!   3 months, 30+ hrs/week`) fills the type, rate, level and duration it states;
+//! - a `0` hourly rate on a fixed-price job, or a `0` fixed budget on an hourly one, is no
+//!   value (raw marketplace items carry both kinds, zeroed);
+//! - a title is cleaned of entities and a trailing ` - Upwork`, a URL of an escaped `~`, and a
+//!   description that holds HTML is turned into text;
+//! - a yes/no job type (`is_hourly`) is hourly when yes, fixed-price when no.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -18,11 +25,15 @@ use crate::normalise::{
     boolean::parse_bool,
     country::normalise_country,
     date::parse_timestamp,
+    html::{html_to_text, looks_like_html},
     job_type::parse_job_type,
     money::{parse_amount, parse_budget},
     number::{parse_count, parse_percent, parse_rating},
+    packed::{parse_terms, Terms},
     proposals::parse_proposals,
-    text::{clean, extract_urls, job_id_from_url, normalise_job_id, split_list, url_from_job_id},
+    text::{
+        clean, clean_title, clean_url, extract_urls, job_id_from_url, normalise_job_id, split_list, url_from_job_id,
+    },
 };
 
 /// One source value that the alias table mapped onto a field.
@@ -41,12 +52,19 @@ pub enum Rejection {
     MissingIdAndUrl,
 }
 
+impl Rejection {
+    /// The reason as a rejected row states it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Rejection::MissingTitle => "missing title",
+            Rejection::MissingIdAndUrl => "missing both job id and url",
+        }
+    }
+}
+
 impl std::fmt::Display for Rejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Rejection::MissingTitle => f.write_str("missing title"),
-            Rejection::MissingIdAndUrl => f.write_str("missing both job id and url"),
-        }
+        f.write_str(self.as_str())
     }
 }
 
@@ -57,10 +75,10 @@ pub fn build_job(hits: &mut [Hit<'_>], raw: Value, reference: DateTime<Utc>) -> 
     hits.sort_by_key(|h| (h.target.field, h.target.rank, h.index));
     let fields = Fields { hits };
 
-    let Some(title) = fields.first(Field::Title, clean) else {
+    let Some(title) = fields.first(Field::Title, clean_title) else {
         return Err((Rejection::MissingTitle, raw));
     };
-    let mut url = fields.first(Field::Url, clean);
+    let mut url = fields.first(Field::Url, clean_url);
     let Some(job_id) = job_id(fields.first(Field::JobId, normalise_job_id), url.as_deref()) else {
         return Err((Rejection::MissingIdAndUrl, raw));
     };
@@ -68,16 +86,38 @@ pub fn build_job(hits: &mut [Hit<'_>], raw: Value, reference: DateTime<Utc>) -> 
         url = url_from_job_id(&job_id);
     }
 
-    let description = fields.first(Field::Description, clean);
-    let mut job_type = fields.first(Field::JobType, parse_job_type).unwrap_or_default();
+    let description = fields.first(Field::Description, description);
+    let mut job_type = fields.first(Field::JobType, job_type_of).unwrap_or_default();
     let mut fixed_budget = fields.first(Field::FixedBudget, parse_amount);
     let mut hourly_min = fields.first(Field::HourlyMin, parse_amount);
     let mut hourly_max = fields.first(Field::HourlyMax, parse_amount);
-    // A budget in the job type's own text ("Hourly: $60.00 - $120.00") or in a budget column.
-    let budget = fields
-        .first(Field::JobType, |s| parse_budget(s).filter(|b| b.kind.is_some()))
-        .or_else(|| fields.first(Field::Budget, parse_budget));
+    let mut experience = fields.first(Field::ExperienceLevel, experience_level);
+    let mut duration = fields.first(Field::Duration, clean);
     let mut symbol_currency = None;
+    // A packed terms cell ("Hourly: $10.00 - $30.00 Expert Est. time: 1 to 3 months, 30+
+    // hrs/week") in a budget or job type column fills what the record's own columns do not.
+    let packed = fields.first(Field::Budget, packed_terms).or_else(|| fields.first(Field::JobType, packed_terms));
+    if let Some((terms, currency)) = &packed {
+        symbol_currency = *currency;
+        if job_type == JobType::Unknown {
+            job_type = terms.job_type.unwrap_or_default();
+        }
+        hourly_min = hourly_min.or(terms.hourly_min);
+        hourly_max = hourly_max.or(terms.hourly_max);
+        fixed_budget = fixed_budget.or(terms.fixed_budget);
+        experience = experience.or_else(|| terms.experience_level.clone());
+        duration = duration.or_else(|| match (&terms.duration, &terms.workload) {
+            (Some(d), Some(w)) => Some(format!("{d}, {w}")),
+            (d, w) => d.clone().or_else(|| w.clone()),
+        });
+    }
+    // A budget in the job type's own text ("Hourly: $60.00 - $120.00") or in a budget column.
+    let budget = match packed {
+        Some(_) => None,
+        None => fields
+            .first(Field::JobType, |s| parse_budget(s).filter(|b| b.kind.is_some()))
+            .or_else(|| fields.first(Field::Budget, parse_budget)),
+    };
     if let Some(b) = budget {
         symbol_currency = b.currency;
         let kind = b.kind.unwrap_or(match (job_type, b.max) {
@@ -98,11 +138,27 @@ pub fn build_job(hits: &mut [Hit<'_>], raw: Value, reference: DateTime<Utc>) -> 
         }
     }
     if job_type == JobType::Unknown {
-        if hourly_min.is_some() || hourly_max.is_some() {
-            job_type = JobType::Hourly;
+        let nonzero = |v: Option<f64>| v.is_some_and(|x| x != 0.0);
+        job_type = if nonzero(hourly_min) || nonzero(hourly_max) {
+            JobType::Hourly
+        } else if nonzero(fixed_budget) {
+            JobType::Fixed
+        } else if hourly_min.is_some() || hourly_max.is_some() {
+            JobType::Hourly
         } else if fixed_budget.is_some() {
-            job_type = JobType::Fixed;
+            JobType::Fixed
+        } else {
+            JobType::Unknown
+        };
+    }
+    // The other kind's zero is no value: a fixed job with hourly min 0.
+    match job_type {
+        JobType::Fixed => {
+            hourly_min = hourly_min.filter(|v| *v != 0.0);
+            hourly_max = hourly_max.filter(|v| *v != 0.0);
         }
+        JobType::Hourly => fixed_budget = fixed_budget.filter(|v| *v != 0.0),
+        JobType::Unknown => {}
     }
     let currency = fields
         .first(Field::Currency, |s| {
@@ -122,8 +178,8 @@ pub fn build_job(hits: &mut [Hit<'_>], raw: Value, reference: DateTime<Utc>) -> 
         hourly_min,
         hourly_max,
         currency,
-        experience_level: fields.first(Field::ExperienceLevel, experience_level),
-        duration: fields.first(Field::Duration, clean),
+        experience_level: experience,
+        duration,
         skills: fields.list(Field::Skills, true),
         category: fields.first(Field::Category, clean),
         posted_at: fields.first(Field::PostedAt, |s| parse_timestamp(s, reference)),
@@ -142,6 +198,7 @@ pub fn build_job(hits: &mut [Hit<'_>], raw: Value, reference: DateTime<Utc>) -> 
         },
         screening_questions: fields.list(Field::Questions, false),
         external_urls,
+        search_keyword: None,
         raw,
     })
 }
@@ -165,6 +222,36 @@ fn url_fingerprint(url: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(url.trim().as_bytes());
     format!("url-{}", hex::encode(&digest[..10]))
+}
+
+/// A packed terms cell, when it states more than a type and a budget (a level, a duration or a
+/// workload), with the currency its symbol implies.
+fn packed_terms(s: &str) -> Option<(Terms, Option<&'static str>)> {
+    // `$100.00`, `30 - 50`: too short to hold a level or a duration besides the pay.
+    if s.len() < 12 || !s.contains(' ') {
+        return None;
+    }
+    let terms = parse_terms(s);
+    let packed = terms.experience_level.is_some() || terms.duration.is_some() || terms.workload.is_some();
+    packed.then(|| (terms, parse_budget(s).and_then(|b| b.currency)))
+}
+
+/// A job type as text (`Hourly`, `FIXED`), or as a yes/no "is hourly" flag (`True`, `no`; a
+/// digit is a type code some APIs use, never read as yes/no).
+fn job_type_of(s: &str) -> Option<JobType> {
+    parse_job_type(s).or_else(|| {
+        let flag = parse_bool(s).filter(|_| !s.bytes().any(|b| b.is_ascii_digit()))?;
+        Some(if flag { JobType::Hourly } else { JobType::Fixed })
+    })
+}
+
+/// A description as text: HTML (`<p>…</p>`, `&amp;`) turned into text first.
+fn description(s: &str) -> Option<String> {
+    if looks_like_html(s) {
+        clean(&html_to_text(s))
+    } else {
+        clean(s)
+    }
 }
 
 /// Upwork's three tiers under one spelling; anything else is kept as written.

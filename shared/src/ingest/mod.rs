@@ -6,25 +6,39 @@
 //!                 └─ JsonRows ─┴─ RowOutcome ─ Export (dedupe, counts) ─ ExportItem
 //! ```
 //!
+//! Each file's keys are mapped once ([`plan`]): the override file ([`overrides`]), the alias
+//! table by whole key, path suffix or leaf ([`aliases`]), then inference from values for CSV
+//! columns left over ([`infer`]). [`Export::explanation`] says what went where ([`explain`]),
+//! and [`Export::warnings`] what is wrong with the file as a whole (no id or URL anywhere).
+//!
 //! Memory is bounded by one record, never by the file: a record over [`MAX_RECORD_BYTES`]
 //! (an unterminated quote, a 200 MB value, a line without its newline) is skipped without being
 //! buffered and rejected with its row number and reason ([`oversize`]).
 
 pub mod aliases;
 pub mod csv_rows;
+pub mod explain;
 pub mod format;
+pub mod infer;
 pub mod json_rows;
 pub mod mapping;
+pub mod overrides;
 pub mod oversize;
+pub mod plan;
 pub mod record;
 
 use std::io::{BufReader, Chain, Cursor, Read};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::job::Job;
+use aliases::Field;
+pub use explain::Explanation;
+use explain::FieldCounts;
 pub use format::Format;
+pub use overrides::{OverrideError, Overrides};
 pub use oversize::{Limits, MAX_RECORD_BYTES};
 
 /// What one row of an export became.
@@ -118,7 +132,7 @@ type Input<R> = BufReader<Chain<Cursor<Vec<u8>>, R>>;
 
 enum Rows<R: Read> {
     Csv(Box<csv_rows::CsvRows<Input<R>>>),
-    Json(json_rows::JsonRows<Input<R>>),
+    Json(Box<json_rows::JsonRows<Input<R>>>),
 }
 
 /// A streaming export: rows come out one at a time, with duplicates and counts handled.
@@ -127,6 +141,9 @@ pub struct Export<R: Read> {
     format: Format,
     seen: std::collections::HashMap<String, u64>,
     counts: Counts,
+    fields: FieldCounts,
+    /// Rows rejected for having neither a job id nor a URL.
+    missing_id: u64,
 }
 
 /// Bytes read ahead to detect the format.
@@ -142,7 +159,17 @@ impl<R: Read> Export<R> {
     }
 
     /// [`Export::open`] with other [`Limits`] (tests use a small record cap).
-    pub fn open_with_limits(mut input: R, options: &ReadOptions, limits: Limits) -> Result<Self, ExportError> {
+    pub fn open_with_limits(input: R, options: &ReadOptions, limits: Limits) -> Result<Self, ExportError> {
+        Export::open_mapped(input, options, limits, Arc::default())
+    }
+
+    /// [`Export::open_with_limits`] with a mapping override file, applied before the aliases.
+    pub fn open_mapped(
+        mut input: R,
+        options: &ReadOptions,
+        limits: Limits,
+        overrides: Arc<Overrides>,
+    ) -> Result<Self, ExportError> {
         let mut head = Vec::with_capacity(SNIFF);
         (&mut input).take(SNIFF as u64).read_to_end(&mut head).map_err(|e| ExportError::Read(e.to_string()))?;
         let sniffed = format::detect(&options.name, &head);
@@ -154,13 +181,66 @@ impl<R: Read> Export<R> {
         let stream = BufReader::with_capacity(BUFFER, Cursor::new(head).chain(input));
         let (reference, cap) = (options.reference_time, limits.max_record_bytes);
         let rows = match format {
-            Format::Csv => Rows::Csv(Box::new(csv_rows::CsvRows::new(stream, reference, cap)?)),
-            Format::Json => Rows::Json(json_rows::JsonRows::new(stream, json_rows::Framing::Array, reference, cap)),
-            Format::JsonLines => {
-                Rows::Json(json_rows::JsonRows::new(stream, json_rows::Framing::Lines, reference, cap))
+            Format::Csv => Rows::Csv(Box::new(csv_rows::CsvRows::new(stream, reference, cap, overrides)?)),
+            Format::Json | Format::JsonLines => {
+                let framing =
+                    if format == Format::Json { json_rows::Framing::Array } else { json_rows::Framing::Lines };
+                let mut rows = json_rows::JsonRows::new(stream, framing, reference, cap);
+                rows.plan = plan::Plan::new(overrides);
+                Rows::Json(Box::new(rows))
             }
         };
-        Ok(Export { rows, format, seen: Default::default(), counts: Counts::default() })
+        Ok(Export {
+            rows,
+            format,
+            seen: Default::default(),
+            counts: Counts::default(),
+            fields: FieldCounts::default(),
+            missing_id: 0,
+        })
+    }
+
+    fn plan(&self) -> &plan::Plan {
+        match &self.rows {
+            Rows::Csv(r) => r.plan(),
+            Rows::Json(r) => &r.plan,
+        }
+    }
+
+    /// What went where, and how many jobs got each field (final once the iterator is done).
+    pub fn explanation(&self) -> Explanation {
+        Explanation::new(self.plan(), &self.fields, &self.warnings())
+    }
+
+    /// Problems of the file as a whole, each said once (final once the iterator is done): rows
+    /// without a job id or URL when no row had one, or when no column or path maps to one.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let plan = self.plan();
+        let unmapped = !plan.covers(Field::JobId) && !plan.covers(Field::Url);
+        let none_parsed = self.counts.parsed + self.counts.duplicates == 0;
+        if self.missing_id > 0 && (unmapped || none_parsed) {
+            let rows = self.missing_id;
+            let why = if unmapped {
+                let mut columns: Vec<String> = Vec::new();
+                for (key, _) in plan.entries() {
+                    let column = format!("`{}`", explain::star_indices(key));
+                    if columns.len() < 40 && !columns.contains(&column) {
+                        columns.push(column);
+                    }
+                }
+                format!(
+                    "no column maps to a job id or URL (columns: {}); name one in the mapping file \
+                     (`[columns]` \"Your column\" = \"url\")",
+                    columns.join(", ")
+                )
+            } else {
+                "the columns that map to a job id or URL are empty in every row".to_string()
+            };
+            let rows_word = if rows == 1 { "row has" } else { "rows have" };
+            out.push(format!("{rows} {rows_word} neither a job id nor a URL, so no job could be made: {why}"));
+        }
+        out
     }
 
     pub fn format(&self) -> Format {
@@ -186,6 +266,9 @@ impl<R: Read> Export<R> {
         Some(Ok(match outcome {
             RowOutcome::Rejected { row, reason, raw } => {
                 self.counts.rejected += 1;
+                if reason == mapping::Rejection::MissingIdAndUrl.as_str() {
+                    self.missing_id += 1;
+                }
                 ExportItem::Rejected { row, reason, raw }
             }
             RowOutcome::Job { row, job } => match self.seen.get(&job.job_id) {
@@ -195,6 +278,7 @@ impl<R: Read> Export<R> {
                 }
                 None => {
                     self.counts.parsed += 1;
+                    self.fields.add(&job);
                     self.seen.insert(job.job_id.clone(), row);
                     ExportItem::Job { row, job }
                 }

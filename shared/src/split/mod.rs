@@ -15,11 +15,17 @@
 //! back. An ingest is held under a lease renewed while it runs: a duplicate event meanwhile is
 //! reported [`IngestStatus::InProgress`] (not a failure), and an ingest whose invocation died is
 //! taken over by the next delivery once its lease has run out.
+//!
+//! Each file's mapping (what every column or path became, per field how many jobs got it, and
+//! file-level warnings such as "no row has an id or URL") is logged once and kept on the ingest
+//! (`ingests.mapping`); the warnings are on the [`IngestReport`] too. The mapping override file
+//! (`MAPPING_PATH`, or `mapping.toml` beside `PROFILE_PATH`) is read for each object.
 
 pub mod merge;
 pub mod observed;
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -28,7 +34,7 @@ use tokio::sync::mpsc;
 use tracing::{info, warn};
 
 use crate::blob;
-use crate::ingest::{Counts, Export, ExportError, ExportItem, Format, ReadOptions};
+use crate::ingest::{Counts, Explanation, Export, ExportError, ExportItem, Format, Limits, Overrides, ReadOptions};
 use crate::job::Job;
 use crate::queue::sender::{send_all, Backoff, BatchSink};
 use crate::queue::JobMessage;
@@ -73,6 +79,8 @@ pub struct IngestReport {
     pub totals: Totals,
     /// Why the ingest failed, when it did.
     pub error: Option<String>,
+    /// Problems of the file as a whole (no row has a job id or URL, ...), each said once.
+    pub warnings: Vec<String>,
 }
 
 /// How an object's ingest ended.
@@ -101,8 +109,32 @@ pub struct RetryableError {
 
 enum Parsed {
     Item(ExportItem),
-    Done(Counts, Format),
-    Failed(ExportError, Counts),
+    Done(Counts, Format, Box<Explanation>),
+    Failed(ExportError, Counts, Option<Box<Explanation>>),
+}
+
+/// What [`Splitter::run`] did, when nothing needs a retry.
+struct Ran {
+    format: Option<Format>,
+    totals: Totals,
+    /// Set when the file is not an export (or the mapping file is unusable).
+    not_export: Option<String>,
+    warnings: Vec<String>,
+}
+
+/// Logs a file's mapping once: one structured line, and each file-level warning.
+fn log_mapping(ingest_id: i64, key: &str, mapping: &Explanation) {
+    let columns: Vec<(&str, String)> = mapping.columns.iter().map(|c| (c.column.as_str(), c.describe())).collect();
+    let filled: Vec<(&str, u64)> = mapping.fields.iter().copied().filter(|(_, n)| *n > 0).collect();
+    info!(
+        ingest_id, key, jobs = mapping.jobs,
+        columns = %serde_json::to_string(&columns).unwrap_or_default(),
+        fields = %serde_json::to_string(&filled).unwrap_or_default(),
+        "export mapping"
+    );
+    for warning in &mapping.warnings {
+        warn!(ingest_id, key, warning = %warning, "export problem");
+    }
 }
 
 impl<Q: BatchSink> Splitter<Q> {
@@ -119,6 +151,7 @@ impl<Q: BatchSink> Splitter<Q> {
             format: None,
             totals: Totals::default(),
             error: None,
+            warnings: Vec::new(),
         };
         let started = Instant::now();
         let (info, body) = blob::s3::open(&self.s3, bucket, key).await.map_err(retryable)?;
@@ -152,10 +185,9 @@ impl<Q: BatchSink> Splitter<Q> {
             return Ok(quiet(ingest_id, IngestStatus::InProgress));
         }
 
-        let (format, totals, error, retry) = match run {
-            Ok((format, totals, None)) => (format, totals, None, None),
-            Ok((format, totals, Some(not_export))) => (format, totals, Some(not_export), None),
-            Err((format, totals, e)) => (format, totals, Some(format!("{e:#}")), Some(e)),
+        let (format, totals, error, retry, warnings) = match run {
+            Ok(Ran { format, totals, not_export, warnings }) => (format, totals, not_export, None, warnings),
+            Err((format, totals, e)) => (format, totals, Some(format!("{e:#}")), Some(e), Vec::new()),
         };
         let format_name = format.map(|f| f.to_string());
         let finish = async {
@@ -181,8 +213,8 @@ impl<Q: BatchSink> Splitter<Q> {
             bucket, key, ingest_id, status = ?status, format = format_name.as_deref().unwrap_or("-"),
             rows = c.rows, parsed = c.parsed, stored = totals.stored, unchanged = totals.unchanged,
             enqueued = totals.enqueued, duplicates = c.duplicates, rejected = c.rejected,
-            error = error.as_deref().unwrap_or(""), elapsed_ms = started.elapsed().as_millis() as u64,
-            "ingest finished"
+            error = error.as_deref().unwrap_or(""), warnings = warnings.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64, "ingest finished"
         );
         if let Some(e) = retry {
             return Err(retryable(e));
@@ -195,6 +227,7 @@ impl<Q: BatchSink> Splitter<Q> {
             format: format_name,
             totals,
             error,
+            warnings,
         })
     }
 
@@ -224,8 +257,7 @@ impl<Q: BatchSink> Splitter<Q> {
         std::future::pending::<()>().await
     }
 
-    /// Streams, stores and queues. `Ok(.., Some(reason))`: the file is not an export.
-    #[allow(clippy::type_complexity)]
+    /// Streams, stores and queues. `not_export` set: the file is not an export.
     async fn run(
         &self,
         ingest_id: i64,
@@ -234,10 +266,17 @@ impl<Q: BatchSink> Splitter<Q> {
         body: impl tokio::io::AsyncRead + Send + Unpin + 'static,
         options: ReadOptions,
         lost: &AtomicBool,
-    ) -> Result<(Option<Format>, Totals, Option<String>), (Option<Format>, Totals, anyhow::Error)> {
+    ) -> Result<Ran, (Option<Format>, Totals, anyhow::Error)> {
+        let overrides = match Overrides::from_env() {
+            Ok(o) => Arc::new(o.unwrap_or_default()),
+            Err(e) => {
+                let not_export = Some(e.to_string());
+                return Ok(Ran { format: None, totals: Totals::default(), not_export, warnings: Vec::new() });
+            }
+        };
         let (tx, mut rx) = mpsc::channel::<Parsed>(self.config.channel_capacity);
         let reader = tokio_util::io::SyncIoBridge::new(body);
-        let parser = tokio::task::spawn_blocking(move || parse_into(reader, &options, tx));
+        let parser = tokio::task::spawn_blocking(move || parse_into(reader, &options, overrides, tx));
 
         let source = Source { ingest_id, bucket, key, profile_version: &self.profile_version };
         let mut totals = Totals::default();
@@ -247,6 +286,7 @@ impl<Q: BatchSink> Splitter<Q> {
         let mut rejected: Vec<RejectedRow> = Vec::new();
         let mut unsent: Vec<(String, String)> = Vec::new();
         let mut fail: Option<anyhow::Error> = None;
+        let mut mapping: Option<Box<Explanation>> = None;
 
         while let Some(parsed) = rx.recv().await {
             match parsed {
@@ -274,12 +314,14 @@ impl<Q: BatchSink> Splitter<Q> {
                 Parsed::Item(ExportItem::Duplicate { row, job_id, first_row }) => {
                     tracing::debug!(ingest_id, row, job_id, first_row, "duplicate row skipped");
                 }
-                Parsed::Done(counts, f) => {
+                Parsed::Done(counts, f, explained) => {
                     totals.counts = counts;
                     format = Some(f);
+                    mapping = Some(explained);
                 }
-                Parsed::Failed(e, counts) => {
+                Parsed::Failed(e, counts, explained) => {
                     totals.counts = counts;
+                    mapping = explained;
                     match e {
                         ExportError::NotAnExport { .. } => not_export = Some(e.to_string()),
                         ExportError::Read(_) => fail = Some(anyhow::Error::new(e)),
@@ -288,10 +330,19 @@ impl<Q: BatchSink> Splitter<Q> {
             }
         }
         drop(rx);
+        let warnings = mapping.as_ref().map(|m| m.warnings.clone()).unwrap_or_default();
+        if let Some(m) = &mapping {
+            log_mapping(ingest_id, key, m);
+        }
         if fail.is_none() {
             let flushed = async {
                 self.flush_jobs(&source, &mut jobs, &mut totals, &mut unsent, lost).await?;
-                self.flush_rejected(ingest_id, &mut rejected).await
+                self.flush_rejected(ingest_id, &mut rejected).await?;
+                if let Some(m) = &mapping {
+                    let client = self.db.get().await.context("connect to Postgres")?;
+                    ingests::set_mapping(&**client, ingest_id, m).await?;
+                }
+                anyhow::Ok(())
             };
             fail = flushed.await.err();
         }
@@ -307,7 +358,12 @@ impl<Q: BatchSink> Splitter<Q> {
         }
         match fail {
             Some(e) => Err((format, totals, e)),
-            None => Ok((format, totals, not_export)),
+            None => {
+                // A file that gave no job for a file-level reason fails with that reason.
+                let nothing = totals.counts.parsed + totals.counts.duplicates == 0;
+                let not_export = not_export.or_else(|| (nothing && !warnings.is_empty()).then(|| warnings.join("; ")));
+                Ok(Ran { format, totals, not_export, warnings })
+            }
         }
     }
 
@@ -368,11 +424,11 @@ impl<Q: BatchSink> Splitter<Q> {
 }
 
 /// The blocking half: parse the stream and hand items over until the writer stops listening.
-fn parse_into(reader: impl std::io::Read, options: &ReadOptions, tx: mpsc::Sender<Parsed>) {
-    let mut export = match Export::open(reader, options) {
+fn parse_into(reader: impl std::io::Read, options: &ReadOptions, overrides: Arc<Overrides>, tx: mpsc::Sender<Parsed>) {
+    let mut export = match Export::open_mapped(reader, options, Limits::default(), overrides) {
         Ok(export) => export,
         Err(e) => {
-            let _ = tx.blocking_send(Parsed::Failed(e, Counts::default()));
+            let _ = tx.blocking_send(Parsed::Failed(e, Counts::default(), None));
             return;
         }
     };
@@ -380,7 +436,8 @@ fn parse_into(reader: impl std::io::Read, options: &ReadOptions, tx: mpsc::Sende
         let message = match item {
             Ok(item) => Parsed::Item(item),
             Err(e) => {
-                let _ = tx.blocking_send(Parsed::Failed(e, export.counts()));
+                let explained = Some(Box::new(export.explanation()));
+                let _ = tx.blocking_send(Parsed::Failed(e, export.counts(), explained));
                 return;
             }
         };
@@ -388,5 +445,5 @@ fn parse_into(reader: impl std::io::Read, options: &ReadOptions, tx: mpsc::Sende
             return;
         }
     }
-    let _ = tx.blocking_send(Parsed::Done(export.counts(), export.format()));
+    let _ = tx.blocking_send(Parsed::Done(export.counts(), export.format(), Box::new(export.explanation())));
 }

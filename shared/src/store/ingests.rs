@@ -130,6 +130,32 @@ pub async fn set_observed_at(
     Ok(())
 }
 
+/// Keeps what the export's columns became ([`Explanation`](crate::ingest::Explanation)) on
+/// the ingest (`ingests.mapping`), replacing what an earlier attempt stored.
+pub async fn set_mapping(
+    client: &impl GenericClient,
+    ingest_id: i64,
+    mapping: &crate::ingest::Explanation,
+) -> anyhow::Result<()> {
+    client
+        .query_typed(
+            "UPDATE ingests SET mapping = $2 WHERE id = $1",
+            &[(&ingest_id, Type::INT8), (&Json(mapping), Type::JSONB)],
+        )
+        .await
+        .context("record the export's mapping")?;
+    Ok(())
+}
+
+/// The mapping stored for an ingest (`None` before it was parsed, or for an older ingest).
+pub async fn mapping(client: &impl GenericClient, ingest_id: i64) -> anyhow::Result<Option<serde_json::Value>> {
+    let rows = client
+        .query_typed("SELECT mapping FROM ingests WHERE id = $1", &[(&ingest_id, Type::INT8)])
+        .await
+        .context("read the export's mapping")?;
+    Ok(rows.first().and_then(|r| r.get::<_, Option<Json<serde_json::Value>>>(0)).map(|j| j.0))
+}
+
 /// Final figures of an ingest.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Totals {
