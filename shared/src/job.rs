@@ -76,6 +76,10 @@ pub struct Job {
     pub screening_questions: Vec<String>,
     /// Links in the description, other than upwork.com's own.
     pub external_urls: Vec<String>,
+    /// The search the export grouped the job under (an envelope's `keyword`, `query`, …), when
+    /// it says; not part of the job's content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_keyword: Option<String>,
     /// The record as it was in the export (CSV rows are un-flattened back into nested JSON).
     pub raw: serde_json::Value,
 }
@@ -155,6 +159,7 @@ mod tests {
             client: Client::default(),
             screening_questions: Vec::new(),
             external_urls: Vec::new(),
+            search_keyword: None,
             raw: serde_json::Value::Null,
         }
     }

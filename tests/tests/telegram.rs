@@ -33,6 +33,7 @@ fn job(n: usize, title: &str) -> Job {
         client: Client { country: Some("Côte d'Ivoire".into()), payment_verified: Some(false), ..Client::default() },
         screening_questions: vec![],
         external_urls: vec![],
+        search_keyword: None,
         raw: serde_json::Value::Null,
     }
 }

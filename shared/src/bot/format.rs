@@ -612,6 +612,7 @@ mod tests {
             client: Client { country: Some("Germany".into()), rating: Some(4.8), ..Client::default() },
             screening_questions: vec![],
             external_urls: vec![],
+            search_keyword: None,
             raw: Value::Null,
         }
     }

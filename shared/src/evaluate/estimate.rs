@@ -181,6 +181,7 @@ mod tests {
             client: Default::default(),
             screening_questions: vec![],
             external_urls: vec![],
+            search_keyword: None,
             raw: serde_json::json!({}),
         }
     }

@@ -1,4 +1,5 @@
-//! Reads JSON exports record by record: a JSON array (Apify's JSON export) or JSON Lines.
+//! Reads JSON exports record by record: a JSON array (Apify's JSON export) or JSON Lines, and
+//! envelopes around the job records (see below).
 //!
 //! The array is never held whole: a small scanner finds each element's bytes (tracking depth,
 //! strings and escapes), and only that element is parsed. A malformed element is rejected on its
@@ -8,6 +9,19 @@
 //! same scanner (depth and strings counted as it streams by, nothing buffered but its first
 //! bytes) up to its end, and a JSON Lines line up to its newline; the record is rejected with
 //! its size and first bytes, and reading goes on with the next one.
+//!
+//! Envelopes: exports whose job records are not the top-level array, such as
+//! `[{"keyword": "etl", "jobs": [{…}, …]}, …]`, `{"data": {"items": […]}}` or a pretty-printed
+//! `{"results": […]}` (JSON Lines framing whose first line is `{` alone is read as one document).
+//! The first record (array element, line, document) is probed as it streams by: at the first
+//! array of objects reached through objects only (`jobs`, `data/items`), if what came before it
+//! is not a job record and the array's first element is one (a title, or an id and a URL), the
+//! array's elements are handed out as records, one at a time under the same cap, and the rest of
+//! the enclosing value is skipped. A string sibling of the array, or of an enclosing object,
+//! named like a search keyword ([`KEYWORD_KEYS`]) is kept on each of its jobs
+//! ([`crate::job::Job::search_keyword`]); it must come before the array (exporters write it
+//! first), a keyword after the array is not seen. Once one record was an envelope, every one is
+//! probed; otherwise probing stops after the first, so plain exports cost what they did.
 
 use std::io::BufRead;
 
@@ -17,6 +31,7 @@ use serde_json::Value;
 use super::aliases::{lookup, Field};
 use super::mapping::{build_job, Hit};
 use super::oversize::{self, PREVIEW_BYTES};
+use super::plan::Plan;
 use super::record::{first_index, flatten};
 use super::{ExportError, RowOutcome};
 
@@ -39,6 +54,48 @@ pub struct JsonRows<R: BufRead> {
     flat: Vec<(String, String)>,
     reference: DateTime<Utc>,
     max_record: usize,
+    /// Where each distinct path goes, decided once per file (set by [`super::Export`]).
+    pub(crate) plan: Plan,
+    /// Whether the next record is probed for an envelope.
+    probe: bool,
+    /// Reading an envelope's job array: the objects left open around it.
+    jobs: Option<usize>,
+    /// The search keyword of the job array being read.
+    keyword: Option<String>,
+    /// JSON Lines framing that is one pretty-printed document (or several).
+    document: bool,
+    /// A job array was found: the file is an envelope.
+    enveloped: bool,
+}
+
+/// Keys (folded as aliases are) of an envelope's search keyword.
+pub const KEYWORD_KEYS: &[&str] =
+    &["keyword", "keywords", "query", "search", "searchterm", "searchquery", "searchkeyword", "term"];
+
+/// How [`JsonRows::capture_probing`] ends a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// An array element: ends before a `,` or `]` at its own level.
+    Element,
+    /// A JSON Lines line: ends with its newline.
+    Line,
+    /// A value of a document: ends with its closing bracket.
+    Document,
+}
+
+/// What probing an array of objects found.
+enum Probed {
+    /// A job array: `buf` holds its first element, `jobs` and `keyword` are set.
+    Jobs,
+    /// Not a job array, and what came before is a job record: stop probing.
+    Record,
+    /// Not a job array: its first element (`bytes` long) was added to the record.
+    Continue { bytes: u64, over: bool },
+    /// The array's first element is over the cap (`bytes` read); the file ends inside it unless
+    /// `ended`.
+    Oversize { bytes: u64, ended: bool },
+    /// The file ends inside the array's first element.
+    Truncated,
 }
 
 impl<R: BufRead> JsonRows<R> {
@@ -55,6 +112,12 @@ impl<R: BufRead> JsonRows<R> {
             flat: Vec::new(),
             reference,
             max_record,
+            plan: Plan::default(),
+            probe: true,
+            jobs: None,
+            keyword: None,
+            document: false,
+            enveloped: false,
         }
     }
 
@@ -64,10 +127,7 @@ impl<R: BufRead> JsonRows<R> {
             if self.finished {
                 return None;
             }
-            let read = match self.framing {
-                Framing::Array => self.next_element(),
-                Framing::Lines => self.next_line(),
-            };
+            let read = self.next_read();
             match read {
                 Err(e) => {
                     self.finished = true;
@@ -123,11 +183,12 @@ impl<R: BufRead> JsonRows<R> {
         }
         self.flat.clear();
         flatten(&value, &mut self.flat);
+        let plan = &mut self.plan;
         let mut hits: Vec<Hit> = self
             .flat
             .iter()
             .filter_map(|(key, text)| {
-                let target = lookup(key)?;
+                let target = plan.target(key)?;
                 let value = text.trim();
                 (!value.is_empty()).then(|| Hit { target, index: first_index(key), value })
             })
@@ -141,14 +202,67 @@ impl<R: BufRead> JsonRows<R> {
             }
         }
         match build_job(&mut hits, value, self.reference) {
-            Ok(job) => Ok(RowOutcome::Job { row, job: Box::new(job) }),
+            Ok(mut job) => {
+                job.search_keyword = self.keyword.clone();
+                Ok(RowOutcome::Job { row, job: Box::new(job) })
+            }
             Err((reason, raw)) => Ok(RowOutcome::Rejected { row, reason: reason.to_string(), raw: Some(raw) }),
+        }
+    }
+
+    /// The next record's bytes: from the envelope's job array being read, else by the framing.
+    fn next_read(&mut self) -> Result<Option<Element>, ExportError> {
+        if let Some(open) = self.jobs {
+            if let Some(element) = self.next_array_item(false)? {
+                return Ok(Some(element));
+            }
+            // The job array ended: skip the rest of the value that held it.
+            self.jobs = None;
+            self.keyword = None;
+            self.skip_open(open)?;
+            if self.framing == Framing::Lines && !self.document {
+                self.skip_line()?;
+            }
+            return Ok(Some(Element::Blank));
+        }
+        match self.framing {
+            Framing::Array => self.next_element(),
+            Framing::Lines if self.document => self.next_document_value(),
+            Framing::Lines => self.next_line(),
+        }
+    }
+
+    /// The next value of a pretty-printed document.
+    fn next_document_value(&mut self) -> Result<Option<Element>, ExportError> {
+        self.buf.clear();
+        let mut no_bom = false;
+        match self.skip_ws(&mut no_bom).map_err(|e| ExportError::Read(e.to_string()))? {
+            None => Ok(None),
+            Some(b'{' | b'[') => self.capture_probing(Mode::Document),
+            Some(_) => {
+                // Not a document after all: what is left is read line by line.
+                self.document = false;
+                self.next_line()
+            }
         }
     }
 
     /// Copies the next line into `buf`; a line over the cap is read past without being kept
     /// (only its first bytes are).
     fn next_line(&mut self) -> Result<Option<Element>, ExportError> {
+        if self.probe {
+            self.buf.clear();
+            if !self.started {
+                self.started = true;
+                let head = self.input.fill_buf().map_err(|e| ExportError::Read(e.to_string()))?;
+                if head.starts_with(super::format::BOM) {
+                    self.input.consume(3);
+                }
+            }
+            let read = self.capture_probing(Mode::Line);
+            self.probe_done(&read);
+            return read;
+        }
         self.buf.clear();
         let mut seen = 0u64;
         let mut over = false;
@@ -198,7 +312,7 @@ impl<R: BufRead> JsonRows<R> {
         Ok(Some(Element::Complete))
     }
 
-    /// Copies the next array element's bytes into `buf`.
+    /// Copies the next element of the top-level array into `buf`.
     fn next_element(&mut self) -> Result<Option<Element>, ExportError> {
         let io = |e: std::io::Error| ExportError::Read(e.to_string());
         if !self.started {
@@ -214,6 +328,28 @@ impl<R: BufRead> JsonRows<R> {
                 }
             }
         }
+        let probe = self.probe;
+        let read = self.next_array_item(probe);
+        if probe {
+            self.probe_done(&read);
+        }
+        read
+    }
+
+    /// After a probed record: probing goes on only if it was an envelope (or is undecided).
+    fn probe_done(&mut self, read: &Result<Option<Element>, ExportError>) {
+        if self.jobs.is_none()
+            && !self.document
+            && matches!(read, Ok(Some(Element::Complete | Element::Oversize { .. })))
+        {
+            self.probe = false;
+        }
+    }
+
+    /// Copies the next element of an array (the reader is inside it) into `buf`; `None` once the
+    /// array's `]` is read (or the file ends).
+    fn next_array_item(&mut self, probe: bool) -> Result<Option<Element>, ExportError> {
+        let io = |e: std::io::Error| ExportError::Read(e.to_string());
         self.buf.clear();
         let mut no_bom = false;
         match self.skip_ws(&mut no_bom).map_err(io)? {
@@ -225,6 +361,16 @@ impl<R: BufRead> JsonRows<R> {
             Some(b',') => self.input.consume(1),
             Some(_) => {}
         }
+        if probe {
+            return self.capture_probing(Mode::Element);
+        }
+        self.capture_element()
+    }
+
+    /// Copies one array element into `buf`, from its first byte to before the `,` or `]` that
+    /// ends it.
+    fn capture_element(&mut self) -> Result<Option<Element>, ExportError> {
+        let io = |e: std::io::Error| ExportError::Read(e.to_string());
         let mut depth = 0u32;
         let mut in_string = false;
         let mut escaped = false;
@@ -295,6 +441,290 @@ impl<R: BufRead> JsonRows<R> {
         }
     }
 
+    /// Copies one record into `buf` as [`Self::capture_element`] and [`Self::next_line`] do (or,
+    /// in `Document` mode, one whole value), probing it for an envelope on the way: see the
+    /// module documentation. When it finds a job array, `buf` holds the array's first element,
+    /// [`Self::jobs`] is set and the reader is inside the array.
+    fn capture_probing(&mut self, mut mode: Mode) -> Result<Option<Element>, ExportError> {
+        enum Stop {
+            End,
+            Probe(usize),
+        }
+        let io = |e: std::io::Error| ExportError::Read(e.to_string());
+        // Containers open in the record while probing; `depth` counts them always.
+        let mut stack: Vec<u8> = Vec::new();
+        let mut depth = 0u32;
+        let (mut in_string, mut escaped) = (false, false);
+        let mut seen = 0u64;
+        let mut over = false;
+        let mut probing = true;
+        // Where a `[` opened inside objects only sits in `buf`, until its first element shows.
+        let mut array_at: Option<usize> = None;
+        // Non-blank bytes outside strings (a first line of `{` alone starts a document).
+        let mut solid = 0u32;
+        let first_line = mode == Mode::Line && self.row == 0;
+        loop {
+            let chunk = self.input.fill_buf().map_err(io)?;
+            if chunk.is_empty() {
+                let blank = self.buf.iter().all(|b| b.is_ascii_whitespace());
+                return Ok(match mode {
+                    Mode::Line if seen == 0 => None,
+                    Mode::Line if over => Some(Element::Oversize { bytes: seen, ended: true }),
+                    Mode::Line if blank => {
+                        self.row += 1;
+                        Some(Element::Blank)
+                    }
+                    Mode::Line => Some(Element::Complete),
+                    _ if over => Some(Element::Oversize { bytes: seen, ended: false }),
+                    _ if blank => None,
+                    _ => Some(Element::Truncated),
+                });
+            }
+            let base = self.buf.len();
+            let mut stop = None;
+            for (i, &b) in chunk.iter().enumerate() {
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                    }
+                    continue;
+                }
+                if b == b'\n' && mode == Mode::Line {
+                    if first_line && depth == 1 && solid == 1 && stack == [b'{'] {
+                        // `{` alone on the first line: a pretty-printed document.
+                        mode = Mode::Document;
+                        self.document = true;
+                        continue;
+                    }
+                    stop = Some((i + 1, Stop::End));
+                    break;
+                }
+                if b.is_ascii_whitespace() {
+                    continue;
+                }
+                solid = solid.saturating_add(1);
+                if let Some(at) = array_at.take() {
+                    if b == b'{' {
+                        stop = Some((i, Stop::Probe(at)));
+                        break;
+                    }
+                }
+                match b {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => {
+                        if probing && !over {
+                            if b == b'[' && !stack.is_empty() && stack.iter().all(|&c| c == b'{') {
+                                array_at = Some(base + i);
+                            }
+                            stack.push(b);
+                        }
+                        depth += 1;
+                    }
+                    b'}' | b']' if depth > 0 => {
+                        depth -= 1;
+                        stack.pop();
+                        if depth == 0 && mode == Mode::Document {
+                            stop = Some((i + 1, Stop::End));
+                            break;
+                        }
+                    }
+                    b',' | b']' if depth == 0 && mode == Mode::Element => {
+                        stop = Some((i, Stop::End));
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let take = stop.as_ref().map_or(chunk.len(), |(i, _)| *i);
+            seen += take as u64;
+            if !over && self.buf.len() + take > self.max_record {
+                over = true;
+                let room = PREVIEW_BYTES.saturating_sub(self.buf.len());
+                self.buf.extend_from_slice(&chunk[..take.min(room)]);
+                self.buf.truncate(PREVIEW_BYTES);
+            } else if !over {
+                self.buf.extend_from_slice(&chunk[..take]);
+            }
+            self.input.consume(take);
+            match stop {
+                None => {}
+                Some((_, Stop::End)) => {
+                    let blank = self.buf.iter().all(|b| b.is_ascii_whitespace());
+                    return Ok(Some(match mode {
+                        _ if over => Element::Oversize { bytes: seen, ended: true },
+                        // Around an envelope's job arrays, what holds no job (a search that found
+                        // none, a summary) is part of the envelope, not a record.
+                        _ if self.enveloped
+                            && !blank
+                            && serde_json::from_slice::<Value>(&self.buf).is_ok_and(|v| !is_job_record(&v)) =>
+                        {
+                            if mode == Mode::Line {
+                                self.row += 1;
+                            }
+                            Element::Blank
+                        }
+                        Mode::Line if blank => {
+                            self.row += 1;
+                            Element::Blank
+                        }
+                        Mode::Element if blank => {
+                            // A stray or trailing comma: `[{…},]` or `[{…},,{…}]`.
+                            let close = self.input.fill_buf().map_err(io)?.first() == Some(&b']');
+                            if close {
+                                self.input.consume(1);
+                                return Ok(None);
+                            }
+                            Element::Blank
+                        }
+                        _ => Element::Complete,
+                    }));
+                }
+                Some((_, Stop::Probe(at))) => {
+                    if over {
+                        probing = false;
+                        continue;
+                    }
+                    // The objects open around the array (the `[` is on the stack too).
+                    let open = stack.len() - 1;
+                    match self.probe_array(at, open)? {
+                        Probed::Jobs => return Ok(Some(Element::Complete)),
+                        Probed::Record => probing = false,
+                        Probed::Continue { bytes, over: now_over } => {
+                            seen += bytes;
+                            if now_over {
+                                over = true;
+                                probing = false;
+                            }
+                        }
+                        Probed::Oversize { bytes, ended } => {
+                            seen += bytes;
+                            over = true;
+                            probing = false;
+                            if !ended {
+                                return Ok(Some(Element::Oversize { bytes: seen, ended: false }));
+                            }
+                        }
+                        Probed::Truncated => return Ok(Some(Element::Truncated)),
+                    }
+                    // Inside the array, after its first element: `stack` and `depth` still hold.
+                }
+            }
+        }
+    }
+
+    /// Probes the array whose `[` is at `buf[at]` (with `open` objects around it) and whose
+    /// first element the reader is at.
+    fn probe_array(&mut self, at: usize, open: usize) -> Result<Probed, ExportError> {
+        // What came before the array, closed: `{"keyword": "etl", "jobs": null}`.
+        let mut head = self.buf[..at].to_vec();
+        head.extend_from_slice(b"null");
+        head.extend(std::iter::repeat_n(b'}', open));
+        let Ok(head) = serde_json::from_slice::<Value>(&head) else { return Ok(Probed::Record) };
+        if is_job_record(&head) {
+            return Ok(Probed::Record);
+        }
+        let outer = std::mem::take(&mut self.buf);
+        let first = self.capture_element()?;
+        let mut sub = std::mem::replace(&mut self.buf, outer);
+        match first {
+            Some(Element::Complete) => {
+                let is_job = serde_json::from_slice::<Value>(&sub).is_ok_and(|v| is_job_record(&v));
+                if is_job {
+                    self.buf = sub;
+                    self.jobs = Some(open);
+                    self.enveloped = true;
+                    self.keyword = keyword_of(&head);
+                    return Ok(Probed::Jobs);
+                }
+                let bytes = sub.len() as u64;
+                let over = self.buf.len() + sub.len() > self.max_record;
+                if over {
+                    sub.truncate(PREVIEW_BYTES.saturating_sub(self.buf.len()));
+                }
+                self.buf.extend_from_slice(&sub);
+                if over {
+                    self.buf.truncate(PREVIEW_BYTES);
+                }
+                Ok(Probed::Continue { bytes, over })
+            }
+            Some(Element::Oversize { bytes, ended }) => {
+                sub.truncate(PREVIEW_BYTES.saturating_sub(self.buf.len()));
+                self.buf.extend_from_slice(&sub);
+                self.buf.truncate(PREVIEW_BYTES);
+                Ok(Probed::Oversize { bytes, ended })
+            }
+            _ => {
+                self.buf.extend_from_slice(&sub);
+                Ok(Probed::Truncated)
+            }
+        }
+    }
+
+    /// Reads past the rest of a value inside which `open` containers are open.
+    fn skip_open(&mut self, open: usize) -> Result<(), ExportError> {
+        let io = |e: std::io::Error| ExportError::Read(e.to_string());
+        let mut depth = open;
+        let (mut in_string, mut escaped) = (false, false);
+        while depth > 0 {
+            let chunk = self.input.fill_buf().map_err(io)?;
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            let mut end = None;
+            for (i, &b) in chunk.iter().enumerate() {
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = Some(i + 1);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let take = end.unwrap_or(chunk.len());
+            self.input.consume(take);
+        }
+        Ok(())
+    }
+
+    /// Reads past the rest of the line.
+    fn skip_line(&mut self) -> Result<(), ExportError> {
+        loop {
+            let chunk = self.input.fill_buf().map_err(|e| ExportError::Read(e.to_string()))?;
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            match memchr::memchr(b'\n', chunk) {
+                Some(i) => {
+                    self.input.consume(i + 1);
+                    return Ok(());
+                }
+                None => {
+                    let n = chunk.len();
+                    self.input.consume(n);
+                }
+            }
+        }
+    }
+
     /// Skips white space (and a leading BOM when `bom` is set); returns the next byte unread.
     fn skip_ws(&mut self, bom: &mut bool) -> std::io::Result<Option<u8>> {
         loop {
@@ -334,4 +764,179 @@ enum Element {
         bytes: u64,
         ended: bool,
     },
+}
+
+/// Whether a JSON value is a job record: an object holding, outside arrays, a title, or both an
+/// id and a URL (Upwork's skill objects hold an id, and no title or URL).
+fn is_job_record(value: &Value) -> bool {
+    fn walk(value: &Value, found: &mut [bool; 3]) {
+        let Value::Object(map) = value else { return };
+        for (key, v) in map {
+            let known = match v {
+                Value::String(s) => !s.trim().is_empty(),
+                Value::Number(_) => true,
+                _ => false,
+            };
+            if known {
+                match lookup(key).map(|t| t.field) {
+                    Some(Field::Title) => found[0] = true,
+                    Some(Field::JobId) => found[1] = true,
+                    Some(Field::Url) => found[2] = true,
+                    _ => {}
+                }
+            }
+            walk(v, found);
+        }
+    }
+    let mut found = [false; 3];
+    walk(value, &mut found);
+    found[0] || (found[1] && found[2])
+}
+
+/// The search keyword of an envelope's job array, from `head` (what came before the array,
+/// closed): a string named like [`KEYWORD_KEYS`] in the innermost object that holds the array,
+/// else in the nearest one around it.
+fn keyword_of(head: &Value) -> Option<String> {
+    let mut levels = Vec::new();
+    let mut value = head;
+    while let Value::Object(map) = value {
+        levels.push(map);
+        match map.values().next_back() {
+            Some(next) => value = next,
+            None => break,
+        }
+    }
+    levels.iter().rev().find_map(|map| {
+        map.iter().find_map(|(key, v)| {
+            let folded = super::aliases::fold_key(key);
+            let text = v.as_str()?.trim();
+            (KEYWORD_KEYS.contains(&folded.as_str()) && !text.is_empty()).then(|| text.to_string())
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::super::{read_all_with_limits, ExportItem, Limits, ReadOptions};
+
+    /// (row, title, keyword) of each job, and the rejected rows with their reasons.
+    type Read = (Vec<(u64, String, Option<String>)>, Vec<(u64, String)>);
+
+    fn read(name: &str, bytes: &[u8], cap: usize) -> Read {
+        let options = ReadOptions {
+            name: name.into(),
+            reference_time: chrono::Utc.with_ymd_and_hms(2026, 5, 24, 7, 0, 0).unwrap(),
+            format: None,
+        };
+        let (items, _) = read_all_with_limits(bytes, &options, Limits { max_record_bytes: cap }).unwrap();
+        let mut jobs = Vec::new();
+        let mut rejected = Vec::new();
+        for item in items {
+            match item {
+                ExportItem::Job { row, job } => jobs.push((row, job.title.clone(), job.search_keyword.clone())),
+                ExportItem::Rejected { row, reason, .. } => rejected.push((row, reason)),
+                ExportItem::Duplicate { .. } => {}
+            }
+        }
+        (jobs, rejected)
+    }
+
+    fn job(n: u32) -> serde_json::Value {
+        json!({"id": format!("~01{n:018}"), "title": format!("Job {n}"), "description": "x".repeat(300),
+               "skills": [{"uid": "1", "name": "Rust"}]})
+    }
+
+    fn titles(jobs: &[(u64, String, Option<String>)]) -> Vec<(String, Option<&str>)> {
+        jobs.iter().map(|(_, t, k)| (t.clone(), k.as_deref())).collect()
+    }
+
+    #[test]
+    fn groups_in_a_top_level_array_stream_their_jobs_with_the_keyword() {
+        let groups = json!([
+            {"keyword": "rust developer", "count": 3, "jobs": [job(1), job(2), job(3)], "after": [1, {"a": "]"}]},
+            {"searchTerm": "etl", "jobs": []},
+            {"meta": {"query": "scraping"}, "results": {"jobs": [job(4)]}},
+            {"keyword": "gis", "jobs": [job(5), {"title": "no id"}, job(6)]}
+        ]);
+        // Each group is far over the cap; each job is under it.
+        let (jobs, rejected) = read("g.json", &serde_json::to_vec_pretty(&groups).unwrap(), 1024);
+        assert_eq!(
+            titles(&jobs),
+            [
+                ("Job 1".to_string(), Some("rust developer")),
+                ("Job 2".into(), Some("rust developer")),
+                ("Job 3".into(), Some("rust developer")),
+                ("Job 4".into(), None),
+                ("Job 5".into(), Some("gis")),
+                ("Job 6".into(), Some("gis")),
+            ]
+        );
+        assert_eq!(jobs.iter().map(|j| j.0).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 7]);
+        assert_eq!(rejected, [(6, "missing both job id and url".to_string())]);
+    }
+
+    #[test]
+    fn a_keyword_in_an_enclosing_object_counts_and_the_nearest_wins() {
+        let doc = json!({"query": "outer", "data": {"keyword": "inner", "items": [job(1)]}});
+        let (jobs, _) = read("d.json", &serde_json::to_vec(&doc).unwrap(), 1024);
+        assert_eq!(titles(&jobs), [("Job 1".to_string(), Some("inner"))]);
+        let doc = json!({"query": "outer", "data": {"items": [job(1)]}});
+        let (jobs, _) = read("d.json", &serde_json::to_vec(&doc).unwrap(), 1024);
+        assert_eq!(titles(&jobs), [("Job 1".to_string(), Some("outer"))]);
+    }
+
+    #[test]
+    fn an_object_on_one_line_and_a_pretty_printed_one_are_read_as_envelopes() {
+        let doc = json!({"data": {"total": 3, "items": [job(1), job(2), job(3)]}});
+        for bytes in [serde_json::to_vec(&doc).unwrap(), serde_json::to_vec_pretty(&doc).unwrap()] {
+            let (jobs, rejected) = read("d.json", &bytes, 1024);
+            assert_eq!(jobs.iter().map(|j| j.1.as_str()).collect::<Vec<_>>(), ["Job 1", "Job 2", "Job 3"]);
+            assert!(rejected.is_empty(), "{rejected:?}");
+        }
+        let pretty = serde_json::to_vec_pretty(&json!({"results": [job(1), job(2)]})).unwrap();
+        let (jobs, _) = read("r.json", &pretty, 1024);
+        assert_eq!(jobs.len(), 2);
+    }
+
+    #[test]
+    fn a_job_over_the_cap_inside_an_envelope_is_rejected_and_the_rest_read() {
+        let mut big = job(2);
+        big["description"] = json!("y".repeat(5000));
+        let doc = json!({"keyword": "k", "jobs": [job(1), big, job(3)]});
+        let (jobs, rejected) = read("d.json", &serde_json::to_vec(&doc).unwrap(), 1024);
+        assert_eq!(jobs.iter().map(|j| j.1.as_str()).collect::<Vec<_>>(), ["Job 1", "Job 3"]);
+        assert_eq!(rejected.len(), 1);
+        assert!(rejected[0].1.starts_with("record is over 1 KB"), "{rejected:?}");
+    }
+
+    #[test]
+    fn records_whose_arrays_of_objects_come_first_stay_records() {
+        // Skill objects (with an id) before the title, in an array and in JSON Lines.
+        let record = json!({"skills": [{"uid": "9", "prefLabel": "ETL"}], "questions": [{"q": "Why?"}],
+                            "id": "~01000000000000000001", "title": "Plain"});
+        let array = serde_json::to_vec(&json!([record, job(2)])).unwrap();
+        let (jobs, rejected) = read("a.json", &array, 1024);
+        assert_eq!(titles(&jobs), [("Plain".to_string(), None), ("Job 2".into(), None)]);
+        assert!(rejected.is_empty());
+        let lines = format!("{record}\n{}\n", job(2));
+        let (jobs, _) = read("a.jsonl", lines.as_bytes(), 1024);
+        assert_eq!(jobs.iter().map(|j| (j.0, j.1.as_str())).collect::<Vec<_>>(), [(1, "Plain"), (2, "Job 2")]);
+    }
+
+    #[test]
+    fn json_lines_of_envelopes_read_each_line() {
+        let lines = format!(
+            "{}\n\n{}\n",
+            json!({"keyword": "a", "jobs": [job(1), job(2)]}),
+            json!({"keyword": "b", "jobs": [job(3)]})
+        );
+        let (jobs, _) = read("e.jsonl", lines.as_bytes(), 1024);
+        assert_eq!(
+            titles(&jobs),
+            [("Job 1".to_string(), Some("a")), ("Job 2".into(), Some("a")), ("Job 3".into(), Some("b"))]
+        );
+    }
 }

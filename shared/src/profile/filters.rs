@@ -95,6 +95,7 @@ mod tests {
             client: Client::default(),
             screening_questions: vec![],
             external_urls: vec![],
+            search_keyword: None,
             raw: serde_json::Value::Null,
         }
     }

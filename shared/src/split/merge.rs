@@ -141,6 +141,7 @@ pub fn merge(stored: Option<&Stored>, incoming: Incoming<'_>) -> Merged {
         } else {
             p.keep("external_urls", old.external_urls.clone(), !old.external_urls.is_empty())
         },
+        search_keyword: p.pick("search_keyword", &old.search_keyword, &new.search_keyword, text_known),
         raw: if newer { new.raw.clone() } else { old.raw.clone() },
     };
 
@@ -246,6 +247,7 @@ mod tests {
             client: Client { country: Some("Germany".into()), rating: Some(4.9), ..Client::default() },
             screening_questions: Vec::new(),
             external_urls: vec!["https://example.com/spec".into()],
+            search_keyword: None,
             raw: serde_json::json!({"actor": "a"}),
         }
     }

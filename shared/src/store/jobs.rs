@@ -74,6 +74,7 @@ struct Row<'a> {
     client_jobs_posted: Option<u32>,
     screening_questions: &'a [String],
     external_urls: &'a [String],
+    search_keyword: Option<&'a str>,
     raw: &'a serde_json::Value,
     content_hash: &'a str,
     source_row: u64,
@@ -117,6 +118,7 @@ impl<'a> Row<'a> {
             client_jobs_posted: c.jobs_posted,
             screening_questions: &j.screening_questions,
             external_urls: &j.external_urls,
+            search_keyword: j.search_keyword.as_deref(),
             raw: &j.raw,
             content_hash: &m.content_hash,
             source_row: row,
@@ -153,7 +155,7 @@ WITH input AS (
         proposals_min int, proposals_max int, client_country text, client_payment_verified bool,
         client_rating float8, client_reviews int, client_total_spent float8, client_hires int,
         client_hire_rate float8, client_avg_hourly_rate float8, client_jobs_posted int,
-        screening_questions text[], external_urls text[], raw jsonb, content_hash text,
+        screening_questions text[], external_urls text[], search_keyword text, raw jsonb, content_hash text,
         source_row int, observed_at timestamptz, raw_ingest_id int8, field_sources jsonb,
         changed bool, version text)
 ),
@@ -163,14 +165,14 @@ inserted AS (
         experience_level, duration, skills, category, posted_at, proposals_min, proposals_max,
         client_country, client_payment_verified, client_rating, client_reviews, client_total_spent,
         client_hires, client_hire_rate, client_avg_hourly_rate, client_jobs_posted,
-        screening_questions, external_urls, raw, content_hash, source_bucket, source_key, source_row,
-        last_ingest_id, observed_at, raw_ingest_id, field_sources)
+        screening_questions, external_urls, search_keyword, raw, content_hash, source_bucket, source_key,
+        source_row, last_ingest_id, observed_at, raw_ingest_id, field_sources)
     SELECT job_id, url, title, description, job_type, fixed_budget, hourly_min, hourly_max, currency,
         experience_level, duration, COALESCE(skills, '{}'), category, posted_at, proposals_min,
         proposals_max, client_country, client_payment_verified, client_rating, client_reviews,
         client_total_spent, client_hires, client_hire_rate, client_avg_hourly_rate, client_jobs_posted,
-        COALESCE(screening_questions, '{}'), COALESCE(external_urls, '{}'), raw, content_hash,
-        $2, $3, source_row, $4, observed_at, raw_ingest_id, COALESCE(field_sources, '{}')
+        COALESCE(screening_questions, '{}'), COALESCE(external_urls, '{}'), search_keyword, raw,
+        content_hash, $2, $3, source_row, $4, observed_at, raw_ingest_id, COALESCE(field_sources, '{}')
     FROM input WHERE version IS NULL
     ON CONFLICT (job_id) DO NOTHING
     RETURNING job_id, content_hash, enqueued_hash, true AS changed
@@ -188,7 +190,7 @@ updated AS (
         client_hire_rate = i.client_hire_rate, client_avg_hourly_rate = i.client_avg_hourly_rate,
         client_jobs_posted = i.client_jobs_posted,
         screening_questions = COALESCE(i.screening_questions, '{}'),
-        external_urls = COALESCE(i.external_urls, '{}'), raw = i.raw,
+        external_urls = COALESCE(i.external_urls, '{}'), search_keyword = i.search_keyword, raw = i.raw,
         content_changed_at = CASE WHEN i.changed THEN now() ELSE j.content_changed_at END,
         content_hash = i.content_hash, observed_at = i.observed_at, raw_ingest_id = i.raw_ingest_id,
         field_sources = COALESCE(i.field_sources, '{}'), last_seen_at = now(),
@@ -345,7 +347,7 @@ pub const JOB_COLUMNS: &str = "job_id, url, title, description, job_type, fixed_
     currency, experience_level, duration, skills, category, posted_at, proposals_min, proposals_max,
     client_country, client_payment_verified, client_rating, client_reviews, client_total_spent,
     client_hires, client_hire_rate, client_avg_hourly_rate, client_jobs_posted, screening_questions,
-    external_urls, raw, content_hash";
+    external_urls, raw, content_hash, search_keyword";
 
 /// Rebuilds a job from a row selected with [`JOB_COLUMNS`] (prefixed by `offset` other columns).
 pub fn from_row(row: &tokio_postgres::Row, offset: usize) -> (Job, String) {
@@ -387,6 +389,7 @@ pub fn from_row(row: &tokio_postgres::Row, offset: usize) -> (Job, String) {
         },
         screening_questions: row.get(at(25)),
         external_urls: row.get(at(26)),
+        search_keyword: row.get(at(29)),
         raw: row.get(at(27)),
     };
     (job, row.get(at(28)))

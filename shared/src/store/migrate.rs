@@ -19,6 +19,8 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (8, "exactly_once", include_str!("../../migrations/0008_exactly_once.sql")),
     (9, "latest_evaluation", include_str!("../../migrations/0009_latest_evaluation.sql")),
     (10, "audit", include_str!("../../migrations/0010_audit.sql")),
+    (11, "ingest_mapping", include_str!("../../migrations/0011_ingest_mapping.sql")),
+    (12, "search_keyword", include_str!("../../migrations/0012_search_keyword.sql")),
 ];
 
 /// The advisory lock key that serialises migrations ("upflow" in ASCII).
