@@ -2,12 +2,24 @@
 # Reproduces the figures in bench/README.md.
 #
 #     bench/run.sh ingest      # parse throughput, splitter peak memory, pandas baseline
+#     bench/run.sh shapes      # parse throughput per export shape (tests/fixtures/shapes, grown to 200 MB)
 #
 # Generates bench/data/export-100k.csv (~216 MB, ignored by git) when missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export UPFLOW_CACHE="${UPFLOW_CACHE:-$HOME/.cache/upflow}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$UPFLOW_CACHE/target}"
+
+if [[ "${1:-ingest}" == shapes ]]; then
+    python3 bench/gen_shapes.py --mb "${MB:-200}"
+    cargo build --release --quiet -p upflow-bench --bin parse_throughput
+    for f in bench/data/shapes/*; do
+        echo "== $f"
+        taskset -c 0 "$CARGO_TARGET_DIR/release/parse_throughput" "$f"
+    done
+    exit 0
+fi
+
 data=bench/data/export-100k.csv
 
 [[ -f "$data" ]] || python3 bench/gen_export.py --rows 100000 --out "$data"

@@ -16,6 +16,12 @@ pub fn path(name: &str) -> PathBuf {
     dir.join(name)
 }
 
+/// A file of `tests/fixtures/shapes`: renderings of the export shapes the reader must handle.
+pub fn shape(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/shapes").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+}
+
 pub fn bytes(name: &str) -> Vec<u8> {
     std::fs::read(path(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
 }

@@ -173,6 +173,26 @@ fn parse_slashed(t: &str) -> Option<DateTime<Utc>> {
     Some(day.and_time(time).and_utc())
 }
 
+/// `28.05.2024`, `28.05.2024 16:05`, `1.6.2024, 9:40`: dotted numeric dates, day first as
+/// everywhere they are written (German, Russian, Turkish... exports), with an optional time;
+/// no zone, taken as UTC.
+fn parse_dotted(t: &str) -> Option<DateTime<Utc>> {
+    let (date, time) = match t.find([' ', ',']) {
+        Some(k) => (&t[..k], Some(t[k..].trim_start_matches([' ', ',']))),
+        None => (t, None),
+    };
+    let date = date.strip_suffix('.').unwrap_or(date);
+    if date.split('.').count() != 3 || date.rsplit('.').next().map(str::len) != Some(4) {
+        return None;
+    }
+    let day = NaiveDate::parse_from_str(date, "%d.%m.%Y").ok()?;
+    let time = match time.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(clock) => parse_clock(clock.trim_end_matches(" Uhr"))?,
+        None => NaiveTime::MIN,
+    };
+    Some(day.and_time(time).and_utc())
+}
+
 /// Parses an absolute timestamp to UTC:
 /// - RFC 3339: `2026-05-24T06:33:57.153Z`, `2026-05-24T08:33:57+02:00`;
 /// - naive ISO taken as UTC: `2026-05-24 06:33:57`, `2026-05-24T06:33:57`, `… UTC`;
@@ -180,6 +200,7 @@ fn parse_slashed(t: &str) -> Option<DateTime<Utc>> {
 ///   `05/24/2026` (day-first `24/05/2026` when unambiguous), `2026/05/24`;
 /// - US dates with a time, month first and without a zone, taken as UTC (RSS-derived CSVs):
 ///   `6/6/2024 4:58am`, `06/06/2024 16:58`, `05/24/2026 06:33:57`, `6/6/2024, 4:58 PM`;
+/// - dotted dates, day first, with an optional time, taken as UTC: `28.05.2024 16:05`;
 /// - RFC 2822: `Sun, 24 May 2026 06:33:57 +0000`;
 /// - epoch seconds (`1779604437`, also `1779604437.153`) or millis (`1779604437153`): a
 ///   digit-only string of 9+ digits is millis when it is at least 10^11.
@@ -198,7 +219,7 @@ pub fn parse_absolute(s: &str) -> Option<DateTime<Utc>> {
         } else if b.contains(&b'/') {
             parse_slashed(t)
         } else if b.contains(&b'.') {
-            parse_epoch_fraction(t)
+            parse_epoch_fraction(t).or_else(|| parse_dotted(t))
         } else {
             naive_date(t, &["%d %B %Y", "%d %B, %Y", "%d-%b-%Y"])
         }
@@ -412,6 +433,19 @@ mod tests {
         ] {
             assert_eq!(parse_absolute(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn dotted_dates_are_day_first() {
+        assert_eq!(parse_absolute("28.05.2024 16:05"), Some(utc(2024, 5, 28, 16, 5, 0)));
+        assert_eq!(parse_absolute("1.6.2024, 9:40"), Some(utc(2024, 6, 1, 9, 40, 0)));
+        assert_eq!(parse_absolute("03.04.2024"), Some(utc(2024, 4, 3, 0, 0, 0)));
+        assert_eq!(parse_absolute("03.04.2024 18:30 Uhr"), Some(utc(2024, 4, 3, 18, 30, 0)));
+        for bad in ["31.02.2024", "28.05.24", "28.13.2024 10:00", "1779604437.153x", "2.5", "28.05.2024 25:00"] {
+            assert_eq!(parse_absolute(bad), None, "{bad}");
+        }
+        // An epoch with a fraction is still an epoch.
+        assert_eq!(parse_absolute("1779604437.153").map(|d| d.timestamp()), Some(1_779_604_437));
     }
 
     #[test]
