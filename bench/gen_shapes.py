@@ -5,8 +5,8 @@
 
 Each fixture is repeated until the output reaches --mb megabytes: a CSV's data rows, a JSON
 array's elements, an envelope's groups (with their job lists), JSON Lines' lines. Every copy
-gets distinct job ids (`~01` in ciphertexts and URLs, also written `%7E01`, becomes `~01` plus
-the copy's number), so de-duplication does not shortcut the work. Deterministic; the output
+gets distinct job ids (`~01`/`~02` in ciphertexts and URLs, also written `%7E01`, gets the
+copy's number appended), so de-duplication does not shortcut the work. Deterministic; the output
 is ignored by git (bench/data/).
 """
 
@@ -23,7 +23,9 @@ SHAPES = os.path.join(HERE, "..", "tests", "fixtures", "shapes")
 
 def renumber(text: str, copy: int) -> str:
     tag = f"{copy:07d}"
-    return text.replace("~01", f"~01{tag}").replace("%7E01", f"%7E01{tag}").replace("%7e01", f"%7e01{tag}")
+    for prefix in ("~01", "~02", "%7E01", "%7E02", "%7e01", "%7e02"):
+        text = text.replace(prefix, prefix + tag)
+    return text
 
 
 def grow_csv(src: str, dst: str, target: int) -> int:
