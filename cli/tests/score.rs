@@ -68,3 +68,22 @@ async fn without_a_key_the_rules_scorer_runs_and_says_so() {
         .get(0);
     assert_eq!(n, 30);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_mapping_override_file_applies_to_score_as_to_the_splitter() {
+    let db = TestDb::new().await;
+    let dir = std::env::temp_dir().join(upflow_tests::unique_name("score-mapping"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("mapping.toml");
+    std::fs::write(&bad, "[columns]\n\"title\" = \"headline\"\n").unwrap();
+    let (code, _, stderr) = tokio::task::block_in_place(|| score(&db, &[("MAPPING_PATH", bad.to_str().unwrap())]));
+    assert_ne!(code, 0, "a bad override file is not ignored");
+    assert!(stderr.contains("unknown field \"headline\""), "{stderr}");
+    // The file's title column ignored: nothing maps to a title, which the file is refused for.
+    std::fs::write(&bad, "[columns]\n\"title\" = \"ignore\"\n").unwrap();
+    let (code, _, stderr) = tokio::task::block_in_place(|| score(&db, &[("MAPPING_PATH", bad.to_str().unwrap())]));
+    assert_ne!(code, 0);
+    assert!(stderr.contains("no column maps to a job title"), "{stderr}");
+    let n: i64 = db.client().await.query_one("SELECT count(*) FROM jobs", &[]).await.unwrap().get(0);
+    assert_eq!(n, 0);
+}

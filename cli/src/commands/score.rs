@@ -41,7 +41,10 @@ async fn score(args: &Args) -> anyhow::Result<ExitCode> {
         .or_else(|| file.metadata().and_then(|m| m.modified()).ok().map(chrono::DateTime::<chrono::Utc>::from))
         .unwrap_or_else(chrono::Utc::now);
     let options = ReadOptions { name: name.clone(), format: None, reference_time };
-    let mut export = Export::open(file, &options).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    // The same mapping as the splitter's: the override file (MAPPING_PATH or beside the profile).
+    let overrides = std::sync::Arc::new(upflow::ingest::Overrides::from_env()?.unwrap_or_default());
+    let mut export = Export::open_mapped(file, &options, upflow::ingest::Limits::default(), overrides)
+        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
     let mut parsed = Vec::new();
     for item in export.by_ref() {
         match item.map_err(|e| anyhow::anyhow!("{name}: {e}"))? {
