@@ -53,6 +53,11 @@ impl TestDb {
         admin(&self.url()).await
     }
 
+    /// The one `bigint` a query returns, for assertions: `count(*)` and the like.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        self.client().await.query_one(sql, &[]).await.unwrap().get(0)
+    }
+
     /// A pool with the schema applied.
     pub async fn migrated_pool(&self) -> Db {
         let pool = self.pool();

@@ -27,10 +27,6 @@ fn sorted_best_first(items: &[Value]) -> bool {
     })
 }
 
-async fn scalar(db: &TestDb, sql: &str) -> i64 {
-    db.client().await.query_one(sql, &[]).await.unwrap().get(0)
-}
-
 #[tokio::test]
 async fn rankings_are_ordered_and_every_filter_narrows_them() {
     let db = TestDb::new().await;
@@ -43,7 +39,7 @@ async fn rankings_are_ordered_and_every_filter_narrows_them() {
     let (status, all) = get(&format!("{base}/rankings?limit=200&relevant=all")).await;
     assert_eq!(status, 200);
     let items = all["items"].as_array().unwrap();
-    assert_eq!(items.len() as i64, scalar(&db, "SELECT count(*) FROM evaluations WHERE status = 'scored'").await);
+    assert_eq!(items.len() as i64, db.scalar("SELECT count(*) FROM evaluations WHERE status = 'scored'").await);
     assert!(sorted_best_first(items));
     assert_eq!(items[0]["rank"], 1);
     assert!(items[0]["assessment"]["scores"]["technical_fit"]["reason"].is_string());
@@ -61,19 +57,19 @@ async fn rankings_are_ordered_and_every_filter_narrows_them() {
     let (_, min) = get(&format!("{base}/rankings?min_score=70&relevant=all&limit=200")).await;
     let min = min["items"].as_array().unwrap();
     assert!(!min.is_empty() && min.iter().all(|i| i["total"].as_f64().unwrap() >= 70.0));
-    assert_eq!(min.len() as i64, scalar(&db, "SELECT count(*) FROM evaluations WHERE total >= 70").await);
+    assert_eq!(min.len() as i64, db.scalar("SELECT count(*) FROM evaluations WHERE total >= 70").await);
 
     let (_, high) = get(&format!("{base}/rankings?priority=High&relevant=all&limit=200")).await;
     let high = high["items"].as_array().unwrap();
     assert!(high.iter().all(|i| i["priority"] == "High"));
-    assert_eq!(high.len() as i64, scalar(&db, "SELECT count(*) FROM evaluations WHERE priority = 'High'").await);
+    assert_eq!(high.len() as i64, db.scalar("SELECT count(*) FROM evaluations WHERE priority = 'High'").await);
 
     let (_, since) = get(&format!("{base}/rankings?since=2026-05-24T00:00:00Z&relevant=all&limit=200")).await;
     let since = since["items"].as_array().unwrap();
     assert!(!since.is_empty() && since.iter().all(|i| i["posted_at"].as_str().unwrap() > "2026-05-24"));
     assert_eq!(
         since.len() as i64,
-        scalar(&db, "SELECT count(*) FROM evaluations e JOIN jobs j USING (job_id) WHERE j.posted_at > '2026-05-24'")
+        db.scalar("SELECT count(*) FROM evaluations e JOIN jobs j USING (job_id) WHERE j.posted_at > '2026-05-24'")
             .await
     );
 
@@ -81,7 +77,7 @@ async fn rankings_are_ordered_and_every_filter_narrows_them() {
     let q = q["items"].as_array().unwrap();
     assert_eq!(
         q.len() as i64,
-        scalar(&db, "SELECT count(*) FROM evaluations e JOIN jobs j USING (job_id) WHERE j.title ILIKE '%rag%' OR j.description ILIKE '%rag%'").await
+        db.scalar("SELECT count(*) FROM evaluations e JOIN jobs j USING (job_id) WHERE j.title ILIKE '%rag%' OR j.description ILIKE '%rag%'").await
     );
     assert!(!q.is_empty());
     // LIKE's wildcards in the search text are literal.

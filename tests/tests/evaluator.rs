@@ -40,10 +40,6 @@ fn failed_ids(r: &SqsBatchResponse) -> Vec<String> {
     ids
 }
 
-async fn scalar(db: &TestDb, sql: &str) -> i64 {
-    db.client().await.query_one(sql, &[]).await.unwrap().get(0)
-}
-
 /// The default profile without the budget filter, so that every fixture job reaches the scorer.
 fn unfiltered_profile() -> LoadedProfile {
     LoadedProfile::from_toml(&DEFAULT_TOML.replace("min_fixed_budget = 500", ""), "unfiltered").unwrap()
@@ -59,8 +55,8 @@ async fn every_job_gets_one_evaluation_and_filtered_jobs_no_llm_call() {
 
     let response = evaluator::handle(sqs_event(&messages), soon(120), &ev).await;
     assert_eq!(failed_ids(&response), Vec::<String>::new());
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluations").await, 19);
-    let skipped = scalar(&db, "SELECT count(*) FROM evaluations WHERE status = 'skipped' AND scorer = 'filter'").await;
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluations").await, 19);
+    let skipped = db.scalar("SELECT count(*) FROM evaluations WHERE status = 'skipped' AND scorer = 'filter'").await;
     // The fixture's fixed jobs under $500 fail the default profile's $500 filter.
     let under_500: Vec<i64> = fixtures::records(fixtures::SCRAPER)
         .iter()
@@ -99,7 +95,7 @@ async fn every_job_gets_one_evaluation_and_filtered_jobs_no_llm_call() {
     // Redelivered: nothing stored twice, no LLM call.
     let again = evaluator::handle(sqs_event(&messages), soon(120), &ev).await;
     assert!(again.batch_item_failures.is_empty());
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluations").await, 19);
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluations").await, 19);
     assert_eq!(fake.stats().requests as i64, 19 - skipped);
 }
 
@@ -123,7 +119,7 @@ async fn partial_failures_name_exactly_the_failed_messages() {
     let mut expected = vec![format!("m-{}", ids[0]), "m-garbage".to_string(), "m-unknown".to_string()];
     expected.sort();
     assert_eq!(failed_ids(&response), expected);
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluations").await, 3);
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluations").await, 3);
 }
 
 #[tokio::test]
@@ -138,7 +134,7 @@ async fn a_refused_key_stops_the_batch_without_burning_through_it() {
     let response = evaluator::handle(sqs_event(&messages), soon(120), &ev).await;
     assert_eq!(response.batch_item_failures.len(), 10, "every message goes back to the queue");
     assert!(fake.stats().requests <= 2, "at most the calls already in flight: {}", fake.stats().requests);
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluations").await, 0);
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluations").await, 0);
 }
 
 #[tokio::test]
@@ -180,12 +176,12 @@ async fn transient_failures_and_bad_replies_are_retried() {
     // unusable replies, so it fails and goes back to the queue. Job 2: a score of 14 (rejected
     // after parsing), then a good reply. Job 3: clean.
     assert_eq!(failed_ids(&response), vec![format!("m-{}", ids[0])]);
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluations").await, 2);
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluations").await, 2);
     assert_eq!(fake.stats().requests, 4 + 2 + 1);
     // The job comes back from the queue and succeeds.
     let retry = evaluator::handle(sqs_event(&messages[..1]), soon(120), &ev).await;
     assert!(retry.batch_item_failures.is_empty());
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluations").await, 3);
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluations").await, 3);
 }
 
 #[tokio::test]
@@ -207,7 +203,7 @@ async fn rate_limits_are_waited_out_and_a_wait_past_the_deadline_is_not_slept() 
     let started = std::time::Instant::now();
     let response = evaluator::handle(sqs_event(&messages), soon(120), &ev).await;
     assert!(response.batch_item_failures.is_empty(), "{:?}", failed_ids(&response));
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluations").await, 24);
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluations").await, 24);
     assert!(fake.stats().rate_limited > 0, "the fake's bucket was hit");
     assert!(started.elapsed() < Duration::from_secs(60));
 
@@ -233,11 +229,11 @@ async fn a_profile_change_scores_again_and_keeps_the_old_evaluation() {
     let b = evaluator(&db, Scorer::Rules(RulesScorer), LoadedProfile::from_toml(&edited, "edited").unwrap(), 4).await;
     assert_ne!(a.profile.version, b.profile.version);
     assert!(evaluator::handle(sqs_event(&messages), soon(60), &b).await.batch_item_failures.is_empty());
-    assert_eq!(scalar(&db, "SELECT count(DISTINCT profile_version) FROM evaluations").await, 2);
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluations").await, 38);
+    assert_eq!(db.scalar("SELECT count(DISTINCT profile_version) FROM evaluations").await, 2);
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluations").await, 38);
     assert_eq!(
-        scalar(&db, "SELECT count(*) FROM evaluations WHERE scorer = 'rules'").await
-            + scalar(&db, "SELECT count(*) FROM evaluations WHERE scorer = 'filter'").await,
+        db.scalar("SELECT count(*) FROM evaluations WHERE scorer = 'rules'").await
+            + db.scalar("SELECT count(*) FROM evaluations WHERE scorer = 'filter'").await,
         38
     );
 }
@@ -259,11 +255,11 @@ async fn good_jobs_alert_once_ever_and_telegram_trouble_does_not_fail_the_job() 
     telegram.fail_next_with_429(1, 1);
     let response = evaluator::handle(sqs_event(&messages), soon(120), &ev).await;
     assert!(response.batch_item_failures.is_empty());
-    let relevant = scalar(&db, "SELECT count(*) FROM evaluations WHERE status = 'scored' AND relevant").await;
+    let relevant = db.scalar("SELECT count(*) FROM evaluations WHERE status = 'scored' AND relevant").await;
     assert!(relevant > 0);
     let texts = telegram.sent_texts();
     assert_eq!(texts.len() as i64, relevant, "one alert per relevant job");
-    assert_eq!(scalar(&db, "SELECT count(*) FROM alerts WHERE status = 'sent'").await, relevant);
+    assert_eq!(db.scalar("SELECT count(*) FROM alerts WHERE status = 'sent'").await, relevant);
     for t in &texts {
         upflow::telegram::markdown::validate(t).unwrap();
         assert!(t.encode_utf16().count() <= 4096);
@@ -283,8 +279,8 @@ async fn good_jobs_alert_once_ever_and_telegram_trouble_does_not_fail_the_job() 
     let ids2 = store_export(&ev2.db, "h.json", &fixtures::bytes(fixtures::SCRAPER)).await;
     let response = evaluator::handle(sqs_event(&job_messages(&ids2)), soon(120), &ev2).await;
     assert!(response.batch_item_failures.is_empty());
-    assert_eq!(scalar(&db2, "SELECT count(*) FROM evaluations").await, 19);
-    assert!(scalar(&db2, "SELECT count(*) FROM alerts WHERE status = 'failed'").await > 0);
+    assert_eq!(db2.scalar("SELECT count(*) FROM evaluations").await, 19);
+    assert!(db2.scalar("SELECT count(*) FROM alerts WHERE status = 'failed'").await > 0);
 }
 
 #[tokio::test]
@@ -304,10 +300,10 @@ async fn a_failed_or_abandoned_alert_is_sent_by_a_later_batch_and_given_up_after
     let ids = store_export(&ev.db, "r.json", &export).await;
     let messages = job_messages(&ids);
     assert!(evaluator::handle(sqs_event(&messages), soon(120), &ev).await.batch_item_failures.is_empty());
-    let relevant = scalar(&db, "SELECT count(*) FROM evaluations WHERE status = 'scored' AND relevant").await;
+    let relevant = db.scalar("SELECT count(*) FROM evaluations WHERE status = 'scored' AND relevant").await;
     assert!(relevant > 6, "enough alerts for several retry rounds: {relevant}");
     assert_eq!(
-        scalar(&db, "SELECT count(*) FROM alerts WHERE status = 'failed' AND next_attempt_at IS NOT NULL").await,
+        db.scalar("SELECT count(*) FROM alerts WHERE status = 'failed' AND next_attempt_at IS NOT NULL").await,
         relevant
     );
 
@@ -330,7 +326,7 @@ async fn a_failed_or_abandoned_alert_is_sent_by_a_later_batch_and_given_up_after
         .unwrap();
     // Each batch retries a few due alerts (redeliveries carry the batches here).
     let mut rounds = 0;
-    while scalar(&db, "SELECT count(*) FROM alerts WHERE status <> 'sent'").await > 0 {
+    while db.scalar("SELECT count(*) FROM alerts WHERE status <> 'sent'").await > 0 {
         rounds += 1;
         assert!(rounds <= relevant, "alerts are not retried");
         evaluator::handle(sqs_event(one), soon(120), &ev).await;
@@ -338,7 +334,7 @@ async fn a_failed_or_abandoned_alert_is_sent_by_a_later_batch_and_given_up_after
     assert!(rounds > 1, "a batch retries a bounded number of alerts");
     let texts = telegram.sent_texts();
     assert_eq!(texts.len() as i64, relevant, "each alert sent exactly once");
-    assert_eq!(scalar(&db, "SELECT count(DISTINCT message_id) FROM alerts").await, relevant);
+    assert_eq!(db.scalar("SELECT count(DISTINCT message_id) FROM alerts").await, relevant);
 
     // An alert on its last attempt that fails again is given up: never due again.
     client
@@ -351,7 +347,7 @@ async fn a_failed_or_abandoned_alert_is_sent_by_a_later_batch_and_given_up_after
         .unwrap();
     telegram.fail_next_with(3, 502, "Bad Gateway"); // the client retries a 5xx twice itself
     evaluator::handle(sqs_event(one), soon(120), &ev).await;
-    assert_eq!(scalar(&db, "SELECT count(*) FROM alerts WHERE status = 'failed' AND next_attempt_at IS NULL").await, 1);
+    assert_eq!(db.scalar("SELECT count(*) FROM alerts WHERE status = 'failed' AND next_attempt_at IS NULL").await, 1);
     assert!(upflow::store::alerts::due(&client, 10).await.unwrap().is_empty());
     evaluator::handle(sqs_event(one), soon(120), &ev).await;
     assert_eq!(telegram.sent_texts().len() as i64, relevant);

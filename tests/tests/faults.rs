@@ -21,10 +21,6 @@ use upflow_tests::seed::generated_export;
 
 const JOBS: usize = 300;
 
-async fn scalar(db: &TestDb, sql: &str) -> i64 {
-    db.client().await.query_one(sql, &[]).await.unwrap().get(0)
-}
-
 #[tokio::test]
 async fn with_30_percent_faults_every_job_is_scored_or_dead_lettered_with_its_error_and_none_twice() {
     let fake = fake_cerebras::start(FakeCerebrasConfig { api_key: "faults-key".into(), ..Default::default() }).await;
@@ -115,8 +111,8 @@ async fn with_30_percent_faults_every_job_is_scored_or_dead_lettered_with_its_er
     futures::future::try_join_all(evaluators.iter().map(|ev| poller.run(ev, &tally))).await.unwrap();
 
     let stats = fake.stats();
-    let scored = scalar(&db, "SELECT count(*) FROM evaluations WHERE status = 'scored'").await;
-    let dead = scalar(&db, "SELECT count(*) FROM evaluation_failures WHERE dead_lettered").await;
+    let scored = db.scalar("SELECT count(*) FROM evaluations WHERE status = 'scored'").await;
+    let dead = db.scalar("SELECT count(*) FROM evaluation_failures WHERE dead_lettered").await;
     let in_dlq = local::depth(&aws.sqs, &queues.dlq_url).await.unwrap() as i64;
     eprintln!(
         "faults: {JOBS} jobs in {:.1} s: {scored} scored, {dead} dead-lettered ({in_dlq} in the DLQ); \
@@ -133,8 +129,7 @@ async fn with_30_percent_faults_every_job_is_scored_or_dead_lettered_with_its_er
     // Every job: scored, or dead-lettered with its last error; never both, never neither.
     assert_eq!(scored + dead, JOBS as i64, "scored {scored} + dead-lettered {dead}");
     assert_eq!(
-        scalar(
-            &db,
+        db.scalar(
             "SELECT count(*) FROM evaluation_failures f JOIN evaluations e
                ON e.job_id = f.job_id AND e.profile_version = f.profile_version"
         )
@@ -142,11 +137,11 @@ async fn with_30_percent_faults_every_job_is_scored_or_dead_lettered_with_its_er
         0,
         "a scored job has no failure left"
     );
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluation_failures WHERE last_error = ''").await, 0);
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluation_failures WHERE last_error = ''").await, 0);
     assert_eq!(in_dlq, dead, "the DLQ holds exactly the jobs recorded dead-lettered");
     // None scored twice: one write per evaluation.
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluation_writes").await, scored);
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluation_claims").await, 0, "every claim released");
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluation_writes").await, scored);
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluation_claims").await, 0, "every claim released");
 
     // And the audit balances: every row stored, every stored job scored or dead-lettered.
     let client = pool.get().await.unwrap();

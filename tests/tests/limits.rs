@@ -38,10 +38,6 @@ fn scorer(config: CerebrasConfig) -> Scorer {
     Scorer::Cerebras(Box::new(CerebrasScorer::new(config, reqwest::Client::new())))
 }
 
-async fn scalar(db: &TestDb, sql: &str) -> i64 {
-    db.client().await.query_one(sql, &[]).await.unwrap().get(0)
-}
-
 /// `n` new jobs stored; their ids.
 async fn stored_jobs(db: &TestDb, n: usize, salt: u64) -> Vec<String> {
     let export = serde_json::to_vec(&generated_export(n, salt)).unwrap();
@@ -86,7 +82,7 @@ async fn five_instances_at_the_free_tier_get_no_429s() {
     );
     assert_eq!(stats.rate_limited, 0, "{stats:?}");
     assert_eq!(stats.ok, ids.len() as u64);
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluations WHERE status = 'scored'").await, 30);
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluations WHERE status = 'scored'").await, 30);
 }
 
 #[tokio::test]
@@ -148,9 +144,9 @@ async fn a_backlog_ten_times_the_providers_rate_is_all_scored_and_none_is_dead_l
         Tally::get(&tally.invocations),
         tally.failed.load(Ordering::Relaxed),
     );
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluations WHERE status = 'scored'").await, JOBS as i64);
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluations WHERE status = 'scored'").await, JOBS as i64);
     assert_eq!(local::outstanding(&aws.sqs, &queues.dlq_url).await.unwrap(), 0, "nothing in the DLQ");
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluation_failures").await, 0);
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluation_failures").await, 0);
     assert!(deferred > 0, "the backlog had to wait: the test did not test waiting");
     assert_eq!(stats.ok, JOBS as u64, "one LLM call per job");
 }
@@ -179,7 +175,7 @@ async fn two_evaluators_on_the_same_messages_make_one_llm_call_per_job() {
         evaluator::handle(sqs_event(&messages), deadline, &two[1]),
     );
     assert_eq!(fake.stats().requests, ids.len() as u64, "one LLM call per job");
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluations").await, ids.len() as i64);
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluations").await, ids.len() as i64);
     // A delivery that found the job claimed by the other gave its message back (no requeue
     // here); it comes back and finds the job evaluated, without another call.
     let failed: Vec<(String, String)> = a
@@ -191,6 +187,6 @@ async fn two_evaluators_on_the_same_messages_make_one_llm_call_per_job() {
     let again = evaluator::handle(sqs_event(&failed), deadline, &two[0]).await;
     assert!(again.batch_item_failures.is_empty());
     assert_eq!(fake.stats().requests, ids.len() as u64);
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluation_claims").await, 0, "every claim released");
-    assert_eq!(scalar(&db, "SELECT count(*) FROM evaluation_failures").await, 0, "waiting is no failure");
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluation_claims").await, 0, "every claim released");
+    assert_eq!(db.scalar("SELECT count(*) FROM evaluation_failures").await, 0, "waiting is no failure");
 }

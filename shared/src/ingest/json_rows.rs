@@ -372,8 +372,7 @@ impl<R: BufRead> JsonRows<R> {
     fn capture_element(&mut self) -> Result<Option<Element>, ExportError> {
         let io = |e: std::io::Error| ExportError::Read(e.to_string());
         let mut depth = 0u32;
-        let mut in_string = false;
-        let mut escaped = false;
+        let mut text = InString::default();
         // Bytes of this element so far; past the cap only the first ones stay in `buf`.
         let mut seen = 0u64;
         let mut over = false;
@@ -388,18 +387,11 @@ impl<R: BufRead> JsonRows<R> {
             }
             let mut end = None;
             for (i, &b) in chunk.iter().enumerate() {
-                if in_string {
-                    if escaped {
-                        escaped = false;
-                    } else if b == b'\\' {
-                        escaped = true;
-                    } else if b == b'"' {
-                        in_string = false;
-                    }
+                if text.skip(b) {
                     continue;
                 }
                 match b {
-                    b'"' => in_string = true,
+                    b'"' => text.open(),
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' if depth > 0 => depth -= 1,
                     b',' | b']' if depth == 0 => {
@@ -454,7 +446,7 @@ impl<R: BufRead> JsonRows<R> {
         // Containers open in the record while probing; `depth` counts them always.
         let mut stack: Vec<u8> = Vec::new();
         let mut depth = 0u32;
-        let (mut in_string, mut escaped) = (false, false);
+        let mut text = InString::default();
         let mut seen = 0u64;
         let mut over = false;
         let mut probing = true;
@@ -483,14 +475,7 @@ impl<R: BufRead> JsonRows<R> {
             let base = self.buf.len();
             let mut stop = None;
             for (i, &b) in chunk.iter().enumerate() {
-                if in_string {
-                    if escaped {
-                        escaped = false;
-                    } else if b == b'\\' {
-                        escaped = true;
-                    } else if b == b'"' {
-                        in_string = false;
-                    }
+                if text.skip(b) {
                     continue;
                 }
                 if b == b'\n' && mode == Mode::Line {
@@ -514,7 +499,7 @@ impl<R: BufRead> JsonRows<R> {
                     }
                 }
                 match b {
-                    b'"' => in_string = true,
+                    b'"' => text.open(),
                     b'{' | b'[' => {
                         if probing && !over {
                             if b == b'[' && !stack.is_empty() && stack.iter().all(|&c| c == b'{') {
@@ -668,7 +653,7 @@ impl<R: BufRead> JsonRows<R> {
     fn skip_open(&mut self, open: usize) -> Result<(), ExportError> {
         let io = |e: std::io::Error| ExportError::Read(e.to_string());
         let mut depth = open;
-        let (mut in_string, mut escaped) = (false, false);
+        let mut text = InString::default();
         while depth > 0 {
             let chunk = self.input.fill_buf().map_err(io)?;
             if chunk.is_empty() {
@@ -676,18 +661,11 @@ impl<R: BufRead> JsonRows<R> {
             }
             let mut end = None;
             for (i, &b) in chunk.iter().enumerate() {
-                if in_string {
-                    if escaped {
-                        escaped = false;
-                    } else if b == b'\\' {
-                        escaped = true;
-                    } else if b == b'"' {
-                        in_string = false;
-                    }
+                if text.skip(b) {
                     continue;
                 }
                 match b {
-                    b'"' => in_string = true,
+                    b'"' => text.open(),
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' => {
                         depth -= 1;
@@ -751,6 +729,39 @@ impl<R: BufRead> JsonRows<R> {
                 }
             }
         }
+    }
+}
+
+/// Whether the bytes of JSON text being scanned are inside a string literal, so that the
+/// structure scanners skip brackets and commas in strings.
+#[derive(Debug, Default, Clone, Copy)]
+struct InString {
+    inside: bool,
+    escaped: bool,
+}
+
+impl InString {
+    /// Feeds one byte; `true` when it belongs to the string being read (the closing quote
+    /// included). A quote outside strings is the scanner's to see, then [`Self::open`].
+    #[inline]
+    fn skip(&mut self, b: u8) -> bool {
+        if !self.inside {
+            return false;
+        }
+        if self.escaped {
+            self.escaped = false;
+        } else if b == b'\\' {
+            self.escaped = true;
+        } else if b == b'"' {
+            self.inside = false;
+        }
+        true
+    }
+
+    /// An opening quote was seen.
+    #[inline]
+    fn open(&mut self) {
+        self.inside = true;
     }
 }
 

@@ -253,14 +253,7 @@ mod tests {
     }
 
     fn stored(job: Job, observed: DateTime<Utc>, ingest: i64) -> Stored {
-        let m = merge(None, Incoming { job: &job, ingest_id: ingest, observed_at: observed });
-        Stored {
-            job: m.job,
-            content_hash: m.content_hash,
-            observed_at: Some(m.observed_at),
-            raw_ingest_id: m.raw_ingest_id,
-            field_sources: m.field_sources,
-        }
+        into_stored(merge(None, Incoming { job: &job, ingest_id: ingest, observed_at: observed }))
     }
 
     fn into_stored(m: Merged) -> Stored {
