@@ -443,9 +443,12 @@ impl<R: BufRead> CsvRows<R> {
                 (!value.is_empty()).then_some(Hit { target: m.target, index: m.index, value })
             })
             .collect();
-        match build_job(&mut hits, raw, self.reference) {
-            Ok(job) => RowOutcome::Job { row, job: Box::new(job) },
-            Err((reason, raw)) => RowOutcome::Rejected { row, reason: reason.to_string(), raw: Some(raw) },
+        match build_job(&mut hits, self.reference) {
+            Ok(mut job) => {
+                job.raw = raw;
+                RowOutcome::Job { row, job: Box::new(job) }
+            }
+            Err(reason) => RowOutcome::Rejected { row, reason: reason.to_string(), raw: Some(raw) },
         }
     }
 }

@@ -28,11 +28,11 @@ use std::io::BufRead;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::aliases::{lookup, Field};
+use super::aliases::{lookup, Field, Target};
 use super::mapping::{build_job, Hit};
 use super::oversize::{self, PREVIEW_BYTES};
 use super::plan::Plan;
-use super::record::{first_index, flatten};
+use super::record::{first_index, flatten, for_each_leaf, Leaf};
 use super::{ExportError, RowOutcome};
 
 /// The framing of the JSON records.
@@ -51,7 +51,8 @@ pub struct JsonRows<R: BufRead> {
     started: bool,
     finished: bool,
     checked_first: bool,
-    flat: Vec<(String, String)>,
+    /// The flattened key of the leaf being read, one buffer for every record.
+    key: String,
     reference: DateTime<Utc>,
     max_record: usize,
     /// Where each distinct path goes, decided once per file (set by [`super::Export`]).
@@ -109,7 +110,7 @@ impl<R: BufRead> JsonRows<R> {
             started: false,
             finished: false,
             checked_first: false,
-            flat: Vec::new(),
+            key: String::new(),
             reference,
             max_record,
             plan: Plan::default(),
@@ -181,32 +182,60 @@ impl<R: BufRead> JsonRows<R> {
         if !value.is_object() {
             return Ok(RowOutcome::Rejected { row, reason: "record is not a JSON object".into(), raw: Some(value) });
         }
-        self.flat.clear();
-        flatten(&value, &mut self.flat);
+        // One walk over the record: each leaf's key is looked up in the plan as it is built in
+        // one reused buffer, and a mapped leaf's text is borrowed from the record (numbers and
+        // booleans, rare in the fields we map, are spelled out into `texts`).
         let plan = &mut self.plan;
-        let mut hits: Vec<Hit> = self
-            .flat
+        let mut texts: Vec<String> = Vec::new();
+        let mut found: Vec<(Target, Option<u32>, Result<&str, usize>)> = Vec::new();
+        for_each_leaf(&value, &mut self.key, &mut |key, leaf| {
+            let Some(target) = plan.target(key) else { return };
+            let text = match leaf {
+                Leaf::Str(s) => match s.trim() {
+                    "" => return,
+                    t => Ok(t),
+                },
+                Leaf::Number(n) => {
+                    texts.push(n.to_string());
+                    Err(texts.len() - 1)
+                }
+                Leaf::Bool(b) => {
+                    texts.push(b.to_string());
+                    Err(texts.len() - 1)
+                }
+            };
+            found.push((target, first_index(key), text));
+        });
+        let mut hits: Vec<Hit> = found
             .iter()
-            .filter_map(|(key, text)| {
-                let target = plan.target(key)?;
-                let value = text.trim();
-                (!value.is_empty()).then(|| Hit { target, index: first_index(key), value })
+            .map(|(target, index, text)| Hit {
+                target: *target,
+                index: *index,
+                value: match text {
+                    Ok(s) => s,
+                    Err(i) => texts[*i].as_str(),
+                },
             })
             .collect();
         if !self.checked_first {
             self.checked_first = true;
             if !hits.iter().any(|h| h.target.field == Field::Title) {
-                let mut seen: Vec<String> = self.flat.iter().map(|(k, _)| k.clone()).collect();
+                let mut flat = Vec::new();
+                flatten(&value, &mut flat);
+                let mut seen: Vec<String> = flat.into_iter().map(|(k, _)| k).collect();
                 seen.dedup();
                 return Err(ExportError::NotAnExport { reason: "no field maps to a job title".into(), seen });
             }
         }
-        match build_job(&mut hits, value, self.reference) {
+        let built = build_job(&mut hits, self.reference);
+        drop(hits);
+        match built {
             Ok(mut job) => {
                 job.search_keyword = self.keyword.clone();
+                job.raw = value;
                 Ok(RowOutcome::Job { row, job: Box::new(job) })
             }
-            Err((reason, raw)) => Ok(RowOutcome::Rejected { row, reason: reason.to_string(), raw: Some(raw) }),
+            Err(reason) => Ok(RowOutcome::Rejected { row, reason: reason.to_string(), raw: Some(value) }),
         }
     }
 

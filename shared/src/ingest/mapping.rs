@@ -69,18 +69,18 @@ impl std::fmt::Display for Rejection {
 }
 
 /// Builds a job from a record's hits. `hits` is sorted in place; `reference` resolves relative
-/// dates such as "Posted 17 minutes ago".
-/// A rejected record gets its raw value back with the reason.
-pub fn build_job(hits: &mut [Hit<'_>], raw: Value, reference: DateTime<Utc>) -> Result<Job, (Rejection, Value)> {
+/// dates such as "Posted 17 minutes ago". The job's [`Job::raw`] is left `Null` for the caller
+/// to fill: the hits usually borrow from the raw record, so it can only move in afterwards.
+pub fn build_job(hits: &mut [Hit<'_>], reference: DateTime<Utc>) -> Result<Job, Rejection> {
     hits.sort_by_key(|h| (h.target.field, h.target.rank, h.index));
     let fields = Fields { hits };
 
     let Some(title) = fields.first(Field::Title, clean_title) else {
-        return Err((Rejection::MissingTitle, raw));
+        return Err(Rejection::MissingTitle);
     };
     let mut url = fields.first(Field::Url, clean_url);
     let Some(job_id) = job_id(fields.first(Field::JobId, normalise_job_id), url.as_deref()) else {
-        return Err((Rejection::MissingIdAndUrl, raw));
+        return Err(Rejection::MissingIdAndUrl);
     };
     if url.is_none() {
         url = url_from_job_id(&job_id);
@@ -199,7 +199,7 @@ pub fn build_job(hits: &mut [Hit<'_>], raw: Value, reference: DateTime<Utc>) -> 
         screening_questions: fields.list(Field::Questions, false),
         external_urls,
         search_keyword: None,
-        raw,
+        raw: Value::Null,
     })
 }
 

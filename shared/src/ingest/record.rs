@@ -28,6 +28,54 @@ pub fn first_index(key: &str) -> Option<u32> {
     key.split('/').find(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).and_then(|s| s.parse().ok())
 }
 
+/// A leaf of a JSON record, borrowed from it.
+#[derive(Debug, Clone, Copy)]
+pub enum Leaf<'v> {
+    Str(&'v str),
+    Number(&'v serde_json::Number),
+    Bool(bool),
+}
+
+/// Calls `f` with each leaf's flattened key (as [`flatten`] spells it) and the leaf, in the
+/// same order and with the same leaves left out (nulls, empty strings), but without copying a
+/// key or a value: `key` is one buffer, reused for every leaf.
+pub fn for_each_leaf<'v>(value: &'v Value, key: &mut String, f: &mut impl FnMut(&str, Leaf<'v>)) {
+    key.clear();
+    walk_leaves(value, key, f);
+}
+
+fn walk_leaves<'v>(value: &'v Value, key: &mut String, f: &mut impl FnMut(&str, Leaf<'v>)) {
+    use std::fmt::Write;
+    let len = key.len();
+    match value {
+        Value::Null => {}
+        Value::String(s) if s.is_empty() => {}
+        Value::String(s) => f(key, Leaf::Str(s)),
+        Value::Bool(b) => f(key, Leaf::Bool(*b)),
+        Value::Number(n) => f(key, Leaf::Number(n)),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if len > 0 {
+                    key.push('/');
+                }
+                let _ = write!(key, "{i}");
+                walk_leaves(item, key, f);
+                key.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                if len > 0 {
+                    key.push('/');
+                }
+                key.push_str(k);
+                walk_leaves(v, key, f);
+                key.truncate(len);
+            }
+        }
+    }
+}
+
 /// Flattens a JSON value into `(key, text)` pairs, Apify-style. Nulls and empty strings are
 /// skipped; numbers and booleans become their JSON text.
 pub fn flatten(value: &Value, out: &mut Vec<(String, String)>) {
@@ -186,6 +234,24 @@ mod tests {
                 "ok=true"
             ]
         );
+    }
+
+    #[test]
+    fn leaves_come_with_the_keys_flatten_gives() {
+        let v = json!({"a": {"b": [1, "", null, {"c": "x"}], "t": true}, "s": "y"});
+        let mut flat = Vec::new();
+        flatten(&v, &mut flat);
+        let mut walked = Vec::new();
+        for_each_leaf(&v, &mut String::new(), &mut |k, leaf| {
+            let text = match leaf {
+                Leaf::Str(s) => s.to_string(),
+                Leaf::Number(n) => n.to_string(),
+                Leaf::Bool(b) => b.to_string(),
+            };
+            walked.push((k.to_string(), text));
+        });
+        assert_eq!(walked, flat);
+        assert_eq!(walked[1], ("a/b/3/c".to_string(), "x".to_string()));
     }
 
     #[test]
