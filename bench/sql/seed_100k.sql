@@ -1,7 +1,9 @@
 -- 100,000 jobs, each with a scored evaluation, for the api load benchmark.
 -- psql -v version=<profile version> -f bench/sql/seed_100k.sql  (on a migrated, empty database)
 -- Totals spread over 0-100 with one decimal (ties, as real rankings have), about 10% not
--- relevant, posting times over 30 days, realistic text sizes.
+-- relevant, posting times over 30 days, realistic text sizes. Words for text search: each title one
+-- of ten (a tenth each; the RAG tenth is all off-profile), the skill Rust on 1% of jobs, and the
+-- same description everywhere.
 \set ON_ERROR_STOP on
 BEGIN;
 INSERT INTO ingests (bucket, key, etag, status, finished_at, rows_read, jobs_parsed, jobs_stored)
@@ -22,7 +24,7 @@ SELECT '8' || lpad(g::text, 18, '0'),
        CASE WHEN g % 3 = 0 THEN 20 + g % 40 END,
        CASE WHEN g % 3 = 0 THEN 60 + g % 80 END,
        'USD',
-       ARRAY['Python', 'FastAPI', 'PostgreSQL'],
+       ARRAY['Python', 'FastAPI', 'PostgreSQL'] || CASE WHEN g % 100 = 7 THEN ARRAY['Rust'] ELSE '{}' END,
        now() - make_interval(secs => (g * 26)::float8),
        g % 50, g % 50 + 5,
        (ARRAY['United States', 'Germany', 'India', 'Canada', 'Australia'])[1 + g % 5],
@@ -31,7 +33,7 @@ SELECT '8' || lpad(g::text, 18, '0'),
 FROM generate_series(1, 100000) AS g;
 
 INSERT INTO evaluations (job_id, profile_version, content_hash, status, scorer, relevant, total, priority,
-                         assessment, prompt_tokens, completion_tokens, latency_ms, cost_usd, posted_at)
+                         assessment, prompt_tokens, completion_tokens, latency_ms, cost_usd, posted_at, search)
 SELECT j.job_id, :'version', j.content_hash, 'scored', 'rules', (g % 10) <> 0, t.total,
        CASE WHEN t.total >= 80 THEN 'High' WHEN t.total >= 50 THEN 'Medium' ELSE 'Low' END,
        jsonb_build_object(
@@ -49,8 +51,8 @@ SELECT j.job_id, :'version', j.content_hash, 'scored', 'rules', (g % 10) <> 0, t
          'red_flags', jsonb_build_array(),
          'summary', 'RAG systems: a production pipeline with FastAPI and pgvector.',
          'suggested_bid', jsonb_build_object('amount', 4000, 'rate_type', 'fixed', 'rationale', 'At the client''s budget.')),
-       0, 0, 1, 0, j.posted_at
-FROM (SELECT job_id, content_hash, posted_at, substr(job_id, 2)::int AS g FROM jobs WHERE job_id LIKE '8%') j
+       0, 0, 1, 0, j.posted_at, j.search
+FROM (SELECT job_id, content_hash, posted_at, search, substr(job_id, 2)::int AS g FROM jobs WHERE job_id LIKE '8%') j
 CROSS JOIN LATERAL (SELECT round(((j.g * 7919) % 1001) / 10.0, 1)::float8 AS total) t;
 COMMIT;
 ANALYZE jobs;

@@ -34,7 +34,7 @@ pub struct RankingQuery {
     pub thresholds: Option<PriorityThresholds>,
     /// Posted after.
     pub since: Option<DateTime<Utc>>,
-    /// Text in the title or description (case-insensitive).
+    /// Words in the title, skills or description (full-text, web search syntax; see [`rankings`]).
     pub q: Option<String>,
     /// `Some(true)` (the default) shows only relevant jobs; `None` shows all.
     pub relevant: Option<bool>,
@@ -102,11 +102,17 @@ pub struct RankingPage {
     pub next_cursor: Option<String>,
 }
 
+/// The columns of a ranked item, over evaluations `e` and jobs `j`.
 const SELECT: &str = "SELECT j.job_id, j.title, j.url, j.job_type, j.fixed_budget, j.hourly_min, j.hourly_max,
         j.currency, e.posted_at, j.proposals_min, j.proposals_max, j.client_country,
         j.client_payment_verified, j.client_rating, j.client_total_spent, j.client_hire_rate, j.skills,
-        e.total, e.priority, e.relevant, e.scorer, e.model, e.assessment, e.updated_at, e.profile_version
-    FROM evaluations e JOIN jobs j ON j.job_id = e.job_id";
+        e.total, e.priority, e.relevant, e.scorer, e.model, e.assessment, e.updated_at, e.profile_version";
+
+/// The table ranked.
+const FROM: &str = "FROM evaluations";
+
+/// The rows ranked: each job's latest evaluation, when it scored the job.
+const LATEST: &str = "e.is_latest AND e.status = 'scored'";
 
 /// The priority of `total` under `t` (as [`crate::profile::Profile::priority_of`]).
 fn priority_of(total: f64, t: &PriorityThresholds) -> Priority {
@@ -119,14 +125,23 @@ fn priority_of(total: f64, t: &PriorityThresholds) -> Priority {
     }
 }
 
-/// A page of rankings; ranks number on from the cursor's (1 on the first page).
-pub async fn rankings(client: &impl GenericClient, query: &RankingQuery) -> anyhow::Result<RankingPage> {
-    let first_rank = query.cursor.as_ref().map_or(1, |c| c.rank + 1);
-    let limit = query.limit.clamp(1, MAX_LIMIT) as i64;
-    // Each job's latest evaluation, under whichever profile: the partial ranking indexes hold
-    // exactly these rows, so the order below is an index walk.
-    let mut sql = format!("{SELECT} WHERE e.is_latest AND e.status = 'scored'");
-    let mut params: Vec<(Box<dyn ToSql + Sync + Send>, Type)> = Vec::new();
+/// A parameter list for `query_typed`, each value with its type.
+type Params = Vec<(Box<dyn ToSql + Sync + Send>, Type)>;
+
+/// The ranking order (also the keyset cursor's), which the ranking indexes hold.
+const ORDER: &str = "e.total DESC, coalesce(e.posted_at, 'epoch') DESC, e.job_id DESC";
+
+/// How many ranked rows a text search tests in order before it looks the text up first
+/// instead: when its matches are that sparse in the ranking, the walk would go on too long.
+pub const TEXT_WALK: i64 = 1000;
+
+/// The text search configuration of `jobs.search` (0013_full_text_search.sql).
+const TS_QUERY: &str = "websearch_to_tsquery('english', ?)";
+
+/// The conditions every query shares (all but the text), as `AND …` clauses over `e`.
+fn conditions(query: &RankingQuery) -> (String, Params) {
+    let mut sql = String::new();
+    let mut params: Params = Vec::new();
     let mut push = |sql: &mut String, clause: &str, value: Box<dyn ToSql + Sync + Send>, ty: Type| {
         params.push((value, ty));
         sql.push_str(&clause.replace('?', &format!("${}", params.len())));
@@ -160,12 +175,6 @@ pub async fn rankings(client: &impl GenericClient, query: &RankingQuery) -> anyh
     if let Some(since) = query.since {
         push(&mut sql, " AND e.posted_at > ?", Box::new(since), Type::TIMESTAMPTZ);
     }
-    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        // Both ILIKEs take the same parameter. The planner picks between walking the ranking
-        // and testing each job (cheap when many match) and the trigram indexes (when few do).
-        push(&mut sql, " AND (j.title ILIKE ? OR j.description ILIKE ?)", Box::new(pattern), Type::TEXT);
-    }
     if let Some(c) = &query.cursor {
         params.push((Box::new(c.total), Type::FLOAT8));
         let t = params.len();
@@ -175,14 +184,85 @@ pub async fn rankings(client: &impl GenericClient, query: &RankingQuery) -> anyh
         let id = params.len();
         sql.push_str(&format!(" AND (e.total, coalesce(e.posted_at, 'epoch'), e.job_id) < (${t}, ${p}, ${id})"));
     }
-    params.push((Box::new(limit + 1), Type::INT8));
-    sql.push_str(&format!(
-        " ORDER BY e.total DESC, coalesce(e.posted_at, 'epoch') DESC, e.job_id DESC LIMIT ${}",
-        params.len()
-    ));
+    (sql, params)
+}
+
+/// Appends `value` to `params` and returns its placeholder.
+fn bind(params: &mut Params, value: Box<dyn ToSql + Sync + Send>, ty: Type) -> String {
+    params.push((value, ty));
+    format!("${}", params.len())
+}
+
+/// Whether `q` holds any word to search for: a query of stop words only ("the", "and") or of
+/// punctuation has none, and then filters nothing (as an empty `q`).
+async fn has_words(client: &impl GenericClient, q: &str) -> anyhow::Result<bool> {
+    let row =
+        client.query_typed(&format!("SELECT numnode({})", TS_QUERY.replace('?', "$1")), &[(&q, Type::TEXT)]).await?;
+    Ok(row.first().is_some_and(|r| r.get::<_, i32>(0) > 0))
+}
+
+/// A page of rankings; ranks number on from the cursor's (1 on the first page).
+///
+/// `q` is a full-text search (words of the title, skills or description, stemmed, in the
+/// syntax of a web search: `"exact phrase"`, `-excluded`, `or`). It is answered in at most two
+/// steps, each an index walk: first the ranking, in order, testing each row for the words
+/// until the page is full or [`TEXT_WALK`] rows are passed (quick when matches are common);
+/// when that leaves the page short, the matches themselves through the text index, then the
+/// other filters and the order over them (quick when matches are rare).
+pub async fn rankings(client: &impl GenericClient, query: &RankingQuery) -> anyhow::Result<RankingPage> {
+    let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let q = match q {
+        Some(q) if has_words(client, q).await? => Some(q),
+        _ => None,
+    };
+    let limit = query.limit.clamp(1, MAX_LIMIT) as i64;
+    let Some(q) = q else {
+        // Each job's latest evaluation, under whichever profile: the partial ranking indexes
+        // hold exactly these rows, so the order below is an index walk.
+        let (filters, mut params) = conditions(query);
+        let n = bind(&mut params, Box::new(limit + 1), Type::INT8);
+        let sql = format!(
+            "{SELECT} {FROM} e JOIN jobs j ON j.job_id = e.job_id WHERE {LATEST}{filters} ORDER BY {ORDER} LIMIT {n}"
+        );
+        return page(client, query, &sql, params, limit).await;
+    };
+    // Step one: walk the ranking, at most TEXT_WALK rows, testing each.
+    let (filters, mut params) = conditions(query);
+    let k = bind(&mut params, Box::new(TEXT_WALK), Type::INT8);
+    let text = TS_QUERY.replace('?', &bind(&mut params, Box::new(q.to_string()), Type::TEXT));
+    let n = bind(&mut params, Box::new(limit + 1), Type::INT8);
+    let walk = format!(
+        "{SELECT} FROM (SELECT e.* {FROM} e WHERE {LATEST}{filters} ORDER BY {ORDER} LIMIT {k}) e
+         JOIN jobs j ON j.job_id = e.job_id WHERE e.search @@ {text} ORDER BY {ORDER} LIMIT {n}"
+    );
+    let found = page(client, query, &walk, params, limit).await?;
+    if found.next_cursor.is_some() {
+        return Ok(found);
+    }
+    // Step two: the matches first (the text index), then the order over them. The CTE is
+    // materialized so that the planner cannot turn it back into the walk of step one.
+    let (filters, mut params) = conditions(query);
+    let text = TS_QUERY.replace('?', &bind(&mut params, Box::new(q.to_string()), Type::TEXT));
+    let n = bind(&mut params, Box::new(limit + 1), Type::INT8);
+    let matches = format!(
+        "WITH matches AS MATERIALIZED (SELECT e.* {FROM} e WHERE {LATEST}{filters} AND e.search @@ {text})
+         {SELECT} FROM matches e JOIN jobs j ON j.job_id = e.job_id ORDER BY {ORDER} LIMIT {n}"
+    );
+    page(client, query, &matches, params, limit).await
+}
+
+/// Runs a ranking statement (rows in [`SELECT`]'s columns, `limit + 1` at most) into a page.
+async fn page(
+    client: &impl GenericClient,
+    query: &RankingQuery,
+    sql: &str,
+    params: Params,
+    limit: i64,
+) -> anyhow::Result<RankingPage> {
+    let first_rank = query.cursor.as_ref().map_or(1, |c| c.rank + 1);
     let refs: Vec<(&(dyn ToSql + Sync), Type)> =
         params.iter().map(|(v, t)| (&**v as &(dyn ToSql + Sync), t.clone())).collect();
-    let rows = client.query_typed(&sql, &refs).await?;
+    let rows = client.query_typed(sql, &refs).await?;
     let now = Utc::now();
     let mut items: Vec<RankingItem> = rows
         .iter()

@@ -77,7 +77,7 @@ pub async fn store(client: &impl GenericClient, e: &NewEvaluation<'_>) -> anyhow
     let rows = client
         .query_typed(
             "WITH job AS (
-                 SELECT posted_at FROM jobs WHERE job_id = $1 FOR NO KEY UPDATE
+                 SELECT posted_at, search FROM jobs WHERE job_id = $1 FOR NO KEY UPDATE
              ), demoted AS (
                  UPDATE evaluations SET is_latest = false
                  WHERE job_id = $1 AND profile_version <> $2 AND is_latest AND EXISTS (SELECT 1 FROM job)
@@ -85,9 +85,9 @@ pub async fn store(client: &impl GenericClient, e: &NewEvaluation<'_>) -> anyhow
              )
              INSERT INTO evaluations (job_id, profile_version, content_hash, status, skip_reason, scorer, model,
                  relevant, total, priority, assessment, prompt_tokens, completion_tokens, latency_ms, cost_usd,
-                 posted_at, is_latest)
+                 posted_at, search, is_latest)
              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                    (SELECT posted_at FROM job), true
+                    (SELECT posted_at FROM job), (SELECT search FROM job), true
              FROM (SELECT count(*) FROM demoted) AS cleared
              ON CONFLICT (job_id, profile_version) DO UPDATE SET
                  content_hash = EXCLUDED.content_hash, status = EXCLUDED.status,
@@ -95,7 +95,8 @@ pub async fn store(client: &impl GenericClient, e: &NewEvaluation<'_>) -> anyhow
                  relevant = EXCLUDED.relevant, total = EXCLUDED.total, priority = EXCLUDED.priority,
                  assessment = EXCLUDED.assessment, prompt_tokens = EXCLUDED.prompt_tokens,
                  completion_tokens = EXCLUDED.completion_tokens, latency_ms = EXCLUDED.latency_ms,
-                 cost_usd = EXCLUDED.cost_usd, posted_at = EXCLUDED.posted_at, is_latest = true,
+                 cost_usd = EXCLUDED.cost_usd, posted_at = EXCLUDED.posted_at, search = EXCLUDED.search,
+                 is_latest = true,
                  updated_at = now()
              WHERE evaluations.content_hash IS DISTINCT FROM EXCLUDED.content_hash OR NOT evaluations.is_latest
              RETURNING id",

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (10, "audit", include_str!("../../migrations/0010_audit.sql")),
     (11, "ingest_mapping", include_str!("../../migrations/0011_ingest_mapping.sql")),
     (12, "search_keyword", include_str!("../../migrations/0012_search_keyword.sql")),
+    (13, "full_text_search", include_str!("../../migrations/0013_full_text_search.sql")),
 ];
 
 /// The advisory lock key that serialises migrations ("upflow" in ASCII).

@@ -39,7 +39,7 @@ pub struct PageFilters {
     pub min_score: Option<f64>,
     /// `High`, `Medium` or `Low` (any case); anything else counts as no filter.
     pub priority: Option<String>,
-    /// Text in the title or description.
+    /// Words in the title, skills or description (see [`crate::read::rankings`]).
     pub q: Option<String>,
     /// Include off-profile jobs: all jobs (`relevant=all`).
     pub show_all: bool,
@@ -340,7 +340,7 @@ fn filter_form(filters: &PageFilters, token: Option<&str>) -> Markup {
             }
             label.grow {
                 span { "Search" }
-                input type="search" name="q" maxlength="200" placeholder="Title or description" value=[filters.q()];
+                input type="search" name="q" maxlength="200" placeholder="Words in title, skills, description" value=[filters.q()];
             }
             label.check {
                 input type="checkbox" name="relevant" value="all" checked[filters.show_all];
@@ -711,7 +711,7 @@ mod tests {
         assert!(html.contains(r#"name="min_score" min="0" max="100" step="any" inputmode="decimal" value="60">"#));
         assert!(html.contains(r#"<option value="Medium" selected>Medium</option>"#));
         assert!(html.contains(r#"<option value="">Any</option>"#));
-        assert!(html.contains(r#"placeholder="Title or description" value="rust">"#));
+        assert!(html.contains(r#"placeholder="Words in title, skills, description" value="rust">"#));
         assert!(html.contains(r#"<input type="checkbox" name="relevant" value="all" checked>"#));
         assert!(html.contains(r#"<a class="reset" href="/?token=tok">Clear</a>"#));
 
