@@ -437,3 +437,37 @@ fn german_headers_csv() {
         assert_eq!(j.posted_at, Some(posted), "{}", r["Veröffentlicht"]);
     }
 }
+
+/// f, as JSON and JSON Lines: the German records with the same keys get the same fields, told
+/// by their values as the CSV's columns are.
+#[test]
+fn german_keys_in_json_and_json_lines_are_inferred_as_in_csv() {
+    let records = csv_records("german_headers.csv");
+    let csv = jobs("german_headers.csv");
+    let objects: Vec<Value> = records
+        .iter()
+        .map(|r| Value::Object(r.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect()))
+        .collect();
+    let array = serde_json::to_vec(&objects).unwrap();
+    let lines: Vec<u8> = objects.iter().flat_map(|o| format!("{o}\n").into_bytes()).collect();
+    let fields = |j: &Job| {
+        (
+            j.job_id.clone(),
+            j.url.clone(),
+            j.title.clone(),
+            j.description.clone(),
+            j.job_type,
+            j.fixed_budget,
+            j.hourly_min,
+            j.client.country.clone(),
+            j.posted_at,
+        )
+    };
+    for (name, bytes) in [("german.json", array), ("german.jsonl", lines)] {
+        let options = ReadOptions { name: name.into(), format: None, reference_time: reference() };
+        let (items, counts) = read_all(&bytes[..], &options).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!((counts.rejected, counts.duplicates), (0, 0), "{name}");
+        let got: Vec<_> = items.iter().filter_map(ExportItem::job).map(fields).collect();
+        assert_eq!(got, csv.iter().map(fields).collect::<Vec<_>>(), "{name}");
+    }
+}

@@ -1,5 +1,5 @@
-//! Inference: the field of a CSV column whose name the override file and the alias table do not
-//! know (a header in another language, a name nobody wrote down), from its values.
+//! Inference: the field of a CSV column or JSON key whose name the override file and the alias
+//! table do not know (a header in another language, a name nobody wrote down), from its values.
 //!
 //! It runs once per file, on the first [`SAMPLE`] records, for the columns left unmapped, and
 //! only for fields no mapped column feeds already. The rules are the table [`RULES`], tried in

@@ -22,16 +22,22 @@
 //! ([`crate::job::Job::search_keyword`]); it must come before the array (exporters write it
 //! first), a keyword after the array is not seen. Once one record was an envelope, every one is
 //! probed; otherwise probing stops after the first, so plain exports cost what they did.
+//!
+//! Keys that nothing maps (a German `Titel`, a name nobody wrote down) get their field inferred
+//! from the values of the first [`SAMPLE`] records, read ahead once per file, as CSV columns do.
 
+use std::borrow::Cow;
+use std::collections::{HashMap, VecDeque};
 use std::io::BufRead;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::aliases::{lookup, Field, Target};
+use super::infer::{infer, SAMPLE};
 use super::mapping::{build_job, Hit};
 use super::oversize::{self, PREVIEW_BYTES};
-use super::plan::Plan;
+use super::plan::{Plan, Why};
 use super::record::{first_index, flatten, for_each_leaf, Leaf};
 use super::{ExportError, RowOutcome};
 
@@ -67,6 +73,17 @@ pub struct JsonRows<R: BufRead> {
     document: bool,
     /// A job array was found: the file is an envelope.
     enveloped: bool,
+    /// Whether the first records were read ahead and the unmapped keys inferred.
+    sampled: bool,
+    /// Records read ahead for inference, handed out before any other.
+    ahead: VecDeque<Item>,
+}
+
+/// What reading one record gave: a parsed object to map (with the search keyword of its
+/// envelope group, if any), or an outcome already (a rejected record, an error).
+enum Item {
+    Record { row: u64, value: Value, keyword: Option<String> },
+    Outcome(Result<RowOutcome, ExportError>),
 }
 
 /// Keys (folded as aliases are) of an envelope's search keyword.
@@ -119,11 +136,73 @@ impl<R: BufRead> JsonRows<R> {
             keyword: None,
             document: false,
             enveloped: false,
+            sampled: false,
+            ahead: VecDeque::new(),
         }
     }
 
     /// The next record, or `None` at the end.
     pub fn next_row(&mut self) -> Option<Result<RowOutcome, ExportError>> {
+        if !self.sampled {
+            self.sampled = true;
+            self.infer_unmapped();
+        }
+        let item = match self.ahead.pop_front() {
+            Some(item) => item,
+            None => self.next_item()?,
+        };
+        Some(match item {
+            Item::Outcome(outcome) => outcome,
+            Item::Record { row, value, keyword } => self.map_value(row, value, keyword),
+        })
+    }
+
+    /// Reads up to [`SAMPLE`] records ahead and infers the fields of the keys that nothing
+    /// else maps from their values ([`super::infer`]), as the CSV reader does for columns.
+    /// Keys inside arrays (`skills/0`) are left out: their position is no field.
+    fn infer_unmapped(&mut self) {
+        let mut sampled = 0;
+        while sampled < SAMPLE && self.ahead.len() < 4 * SAMPLE {
+            let Some(item) = self.next_item() else { break };
+            let stop = matches!(item, Item::Outcome(Err(_)));
+            sampled += usize::from(matches!(item, Item::Record { .. }));
+            self.ahead.push_back(item);
+            if stop {
+                break;
+            }
+        }
+        let (plan, key) = (&mut self.plan, &mut self.key);
+        let mut candidates: Vec<(String, Vec<Cow<str>>)> = Vec::new();
+        let mut at: HashMap<String, usize> = HashMap::new();
+        for item in &self.ahead {
+            let Item::Record { value, .. } = item else { continue };
+            for_each_leaf(value, key, &mut |key, leaf| {
+                plan.target(key);
+                if first_index(key).is_some() || plan.decision(key).is_none_or(|d| d.why != Why::Unmapped) {
+                    return;
+                }
+                let text = match leaf {
+                    Leaf::Str(s) => Cow::Borrowed(s),
+                    Leaf::Number(n) => Cow::Owned(n.to_string()),
+                    Leaf::Bool(b) => Cow::Owned(b.to_string()),
+                };
+                let i = *at.entry(key.to_string()).or_insert_with(|| {
+                    candidates.push((key.to_string(), Vec::new()));
+                    candidates.len() - 1
+                });
+                candidates[i].1.push(text);
+            });
+        }
+        let columns: Vec<(&str, Vec<&str>)> =
+            candidates.iter().map(|(k, vs)| (k.as_str(), vs.iter().map(|v| v.as_ref()).collect())).collect();
+        let found = infer(&columns, sampled, |f| plan.covers(f), self.reference);
+        for f in found {
+            plan.infer(columns[f.column].0, f.field, f.described, f.matched, f.sampled);
+        }
+    }
+
+    /// The next record read and parsed, or `None` at the end.
+    fn next_item(&mut self) -> Option<Item> {
         loop {
             if self.finished {
                 return None;
@@ -132,7 +211,7 @@ impl<R: BufRead> JsonRows<R> {
             match read {
                 Err(e) => {
                     self.finished = true;
-                    return Some(Err(e));
+                    return Some(Item::Outcome(Err(e)));
                 }
                 Ok(None) => {
                     self.finished = true;
@@ -143,45 +222,52 @@ impl<R: BufRead> JsonRows<R> {
                     self.finished = true;
                     self.row += 1;
                     let raw = Value::String(String::from_utf8_lossy(&self.buf).into_owned());
-                    return Some(Ok(RowOutcome::Rejected {
+                    return Some(Item::Outcome(Ok(RowOutcome::Rejected {
                         row: self.row,
                         reason: "the file ends inside this record (truncated export?)".into(),
                         raw: Some(raw),
-                    }));
+                    })));
                 }
                 Ok(Some(Element::Oversize { bytes, ended })) => {
                     self.row += 1;
                     let note = if ended { "" } else { "the file ends inside it" };
                     self.finished = !ended;
-                    return Some(Ok(RowOutcome::Rejected {
+                    return Some(Item::Outcome(Ok(RowOutcome::Rejected {
                         row: self.row,
                         reason: oversize::reason(self.max_record, bytes, ended, &self.buf, note),
                         raw: Some(Value::String(oversize::preview(&self.buf))),
-                    }));
+                    })));
                 }
                 Ok(Some(Element::Complete)) => {
                     self.row += 1;
-                    return Some(self.map_element());
+                    return Some(self.parse_element());
                 }
             }
         }
     }
 
-    fn map_element(&mut self) -> Result<RowOutcome, ExportError> {
+    /// The record in `buf`, parsed: an object to map, or its rejection.
+    fn parse_element(&mut self) -> Item {
         let row = self.row;
         let value: Value = match serde_json::from_slice(&self.buf) {
             Ok(v) => v,
             Err(e) => {
-                return Ok(RowOutcome::Rejected {
+                return Item::Outcome(Ok(RowOutcome::Rejected {
                     row,
                     reason: format!("invalid JSON: {e}"),
                     raw: Some(Value::String(String::from_utf8_lossy(&self.buf).into_owned())),
-                })
+                }))
             }
         };
         if !value.is_object() {
-            return Ok(RowOutcome::Rejected { row, reason: "record is not a JSON object".into(), raw: Some(value) });
+            let reason = "record is not a JSON object".into();
+            return Item::Outcome(Ok(RowOutcome::Rejected { row, reason, raw: Some(value) }));
         }
+        Item::Record { row, value, keyword: self.keyword.clone() }
+    }
+
+    /// Maps one parsed record onto a job.
+    fn map_value(&mut self, row: u64, value: Value, keyword: Option<String>) -> Result<RowOutcome, ExportError> {
         // One walk over the record: each leaf's key is looked up in the plan as it is built in
         // one reused buffer, and a mapped leaf's text is borrowed from the record (numbers and
         // booleans, rare in the fields we map, are spelled out into `texts`).
@@ -231,7 +317,7 @@ impl<R: BufRead> JsonRows<R> {
         drop(hits);
         match built {
             Ok(mut job) => {
-                job.search_keyword = self.keyword.clone();
+                job.search_keyword = keyword;
                 job.raw = value;
                 Ok(RowOutcome::Job { row, job: Box::new(job) })
             }

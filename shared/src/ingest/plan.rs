@@ -3,8 +3,8 @@
 //! key and no allocation.
 //!
 //! Order of decision: the override file ([`super::overrides`]), then the alias table
-//! ([`super::aliases::resolve`]), then, for CSV columns left over, inference from the first
-//! records' values ([`super::infer`]). Pandas' unnamed index column (`Unnamed: 0`, or an empty
+//! ([`super::aliases::resolve`]), then, for CSV columns and JSON keys left over (not inside
+//! arrays), inference from the first records' values ([`super::infer`]). Pandas' unnamed index column (`Unnamed: 0`, or an empty
 //! header) is never used.
 
 use std::collections::HashMap;
