@@ -20,6 +20,7 @@ pub mod scoring;
 pub mod split;
 pub mod store;
 pub mod telegram;
+pub mod telemetry;
 pub mod web;
 
 pub use job::{Client, Job, JobType, Proposals};

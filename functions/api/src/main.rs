@@ -6,6 +6,7 @@ use lambda_http::Error;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
+    let started = std::time::Instant::now();
     let lambda = std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
     if lambda {
         lambda_http::tracing::init_default_subscriber();
@@ -14,6 +15,7 @@ async fn main() -> Result<(), Error> {
     }
     let state = api::AppState::from_env().await.map_err(|e| format!("{e:#}"))?;
     let app = api::router(state);
+    upflow::telemetry::initialised(started);
     if lambda {
         return lambda_http::run(app).await;
     }

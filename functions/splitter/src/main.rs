@@ -5,8 +5,10 @@ use lambda_runtime::{service_fn, Error, LambdaEvent};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
+    let started = std::time::Instant::now();
     lambda_runtime::tracing::init_default_subscriber();
     let splitter = splitter::from_env().await?;
+    upflow::telemetry::initialised(started);
     let splitter = &splitter;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<S3Event>| async move {
         splitter::handle(event.payload, splitter).await

@@ -28,7 +28,14 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
 const LOCK_KEY: i64 = 0x7570_666c_6f77;
 
 /// Applies every migration not yet applied; returns the versions it applied.
+///
+/// Every function calls this at start-up, so the usual case (all applied) costs one query: the
+/// versions recorded are read without a transaction or a lock, and only when one is missing (or
+/// the table is, on a new database) are the migrations walked one by one under the lock.
 pub async fn migrate(client: &mut Client) -> anyhow::Result<Vec<i32>> {
+    if all_applied(client).await {
+        return Ok(Vec::new());
+    }
     let mut applied = Vec::new();
     for (version, name, sql) in MIGRATIONS {
         let tx = client.transaction().await.context("begin migration transaction")?;
@@ -61,4 +68,13 @@ pub async fn migrate(client: &mut Client) -> anyhow::Result<Vec<i32>> {
         tx.commit().await.with_context(|| format!("commit migration {version}"))?;
     }
     Ok(applied)
+}
+
+/// Whether `schema_migrations` records every migration (false when it does not exist yet).
+async fn all_applied(client: &Client) -> bool {
+    let Ok(rows) = client.query_typed("SELECT version FROM schema_migrations", &[]).await else {
+        return false;
+    };
+    let recorded: std::collections::HashSet<i32> = rows.iter().map(|r| r.get(0)).collect();
+    MIGRATIONS.iter().all(|(version, _, _)| recorded.contains(version))
 }
