@@ -68,6 +68,9 @@ pub struct Job {
     pub currency: Option<String>,
     pub experience_level: Option<String>,
     pub duration: Option<String>,
+    /// The weekly hours, as written (`30+ hrs/week`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<String>,
     pub skills: Vec<String>,
     pub category: Option<String>,
     pub posted_at: Option<DateTime<Utc>>,
@@ -86,7 +89,7 @@ pub struct Job {
 
 impl Job {
     /// A hash of what the client wrote: title, description, type, budget, currency, level,
-    /// duration, skills, category and screening questions. A change in it means the job must be
+    /// duration, workload, skills, category and screening questions. A change in it means the job must be
     /// scored again. Volatile signals (proposals, client stats, posting age) are left out so that
     /// re-scraping the same job does not re-score it. Skills are a set: their order, repeats,
     /// case and spacing differ between actors and scrapes, so they are hashed as the sorted,
@@ -104,6 +107,9 @@ impl Job {
             currency: Option<&'a str>,
             experience_level: Option<&'a str>,
             duration: Option<&'a str>,
+            // Left out when absent, so jobs that never state one keep their hash.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            workload: Option<&'a str>,
             skills: &'a [String],
             category: Option<&'a str>,
             screening_questions: &'a [String],
@@ -121,6 +127,7 @@ impl Job {
             currency: self.currency.as_deref(),
             experience_level: self.experience_level.as_deref(),
             duration: self.duration.as_deref(),
+            workload: self.workload.as_deref(),
             skills: &skills,
             category: self.category.as_deref(),
             screening_questions: &self.screening_questions,
@@ -152,6 +159,7 @@ mod tests {
             currency: None,
             experience_level: None,
             duration: None,
+            workload: None,
             skills: skills.iter().map(|s| s.to_string()).collect(),
             category: None,
             posted_at: None,

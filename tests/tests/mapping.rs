@@ -132,7 +132,8 @@ fn rss_and_pandas_csvs_map_their_own_names_and_packed_terms() {
     assert_eq!(b.experience_level.as_deref(), Some("Intermediate"));
     assert_eq!((c.job_type, c.hourly_min, c.hourly_max), (JobType::Hourly, Some(10.0), Some(30.0)));
     assert_eq!(c.experience_level.as_deref(), Some("Expert"));
-    assert_eq!(c.duration.as_deref(), Some("1 to 3 months, 30+ hrs/week"));
+    assert_eq!(c.duration.as_deref(), Some("1 to 3 months"));
+    assert_eq!(c.workload.as_deref(), Some("30+ hrs/week"));
     assert_eq!(explained.column("Unnamed: 0").unwrap().describe(), "not used (an unnamed index column)");
     assert!(!a.raw.as_object().unwrap().is_empty());
 }

@@ -56,6 +56,7 @@ fn has(job: &Job, field: &str) -> bool {
         "hourly_max" => job.hourly_max.is_some(),
         "experience_level" => job.experience_level.is_some(),
         "duration" => job.duration.is_some(),
+        "workload" => job.workload.is_some(),
         "skills" => !job.skills.is_empty(),
         "category" => job.category.is_some(),
         "posted_at" => job.posted_at.is_some(),
@@ -274,7 +275,7 @@ fn pandas_csv() {
     }
 }
 
-/// d. Packed strings: type, rate, level and duration in one `job_info` cell, and the client's
+/// d. Packed strings: type, rate, level, duration and workload in one `job_info` cell, and the client's
 /// spend as the tile shows it (`$300K+\nspent`).
 #[test]
 fn packed_strings_csv() {
@@ -297,6 +298,7 @@ fn packed_strings_csv() {
             ("fixed_budget", n - hourly),
             ("experience_level", n),
             ("duration", hourly),
+            ("workload", count(&records, |r| r["job_info"].contains("hrs/week"))),
             ("client_total_spent", n),
             ("client_country", n),
             ("posted_at", n),
@@ -312,8 +314,9 @@ fn packed_strings_csv() {
             assert_eq!(j.job_type, JobType::Hourly);
             assert_eq!((j.hourly_min, j.hourly_max), (Some(number(min)), Some(number(max))), "{info}");
             let months = info.split("Est. time: ").nth(1).unwrap().split(',').next().unwrap();
-            let duration = j.duration.as_deref().unwrap_or_default();
-            assert!(duration.starts_with(months), "{duration:?} from {info}");
+            assert_eq!(j.duration.as_deref(), Some(months), "{info}");
+            let workload = info.split("Est. time: ").nth(1).unwrap().split_once(", ").map(|(_, w)| w);
+            assert_eq!(j.workload.as_deref(), workload, "{info}");
         } else {
             let budget = info.rsplit_once('$').unwrap().1.replace(',', "");
             assert_eq!((j.job_type, j.fixed_budget), (JobType::Fixed, Some(number(&budget))), "{info}");

@@ -26,6 +26,7 @@ fn job(n: usize, title: &str) -> Job {
         currency: Some("USD".into()),
         experience_level: None,
         duration: None,
+        workload: None,
         skills: vec![],
         category: None,
         posted_at: None,

@@ -380,7 +380,7 @@ fn status_lines(evaluation: Option<&EvaluationView>, profile: &LoadedProfile, no
     lines
 }
 
-/// Budget, client, proposals, posting time, level and duration, skills.
+/// Budget, client, proposals, posting time, level, duration and workload, skills.
 fn facts(job: &Job, now: DateTime<Utc>) -> String {
     let c = &job.client;
     let client = ClientSignals {
@@ -404,7 +404,7 @@ fn facts(job: &Job, now: DateTime<Utc>) -> String {
     if let Some(posted) = job.posted_at {
         lines.push(format!("🕒 Posted {}", escape(&age(posted, now))));
     }
-    let level: Vec<String> = [&job.experience_level, &job.duration]
+    let level: Vec<String> = [&job.experience_level, &job.duration, &job.workload]
         .into_iter()
         .flatten()
         .map(|s| one_line(s))
@@ -605,6 +605,7 @@ mod tests {
             currency: None,
             experience_level: Some("Expert".into()),
             duration: Some("1 to 3 months".into()),
+            workload: None,
             skills: vec!["Python".into(), "pgvector".into()],
             category: None,
             posted_at: Some(now() - chrono::Duration::hours(5)),

@@ -174,6 +174,7 @@ mod tests {
             currency: Some("USD".into()),
             experience_level: None,
             duration: None,
+            workload: None,
             skills: vec!["Python".into()],
             category: None,
             posted_at: None,

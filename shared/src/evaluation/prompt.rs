@@ -50,6 +50,7 @@ pub fn user_message(job: &Job, description_chars: usize) -> String {
     line(&mut s, "Budget", budget.as_deref().or(Some("not stated")));
     line(&mut s, "Experience level", job.experience_level.as_deref());
     line(&mut s, "Duration", job.duration.as_deref());
+    line(&mut s, "Weekly hours", job.workload.as_deref());
     if !job.skills.is_empty() {
         line(&mut s, "Skills", Some(&job.skills.join(", ")));
     }

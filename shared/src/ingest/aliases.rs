@@ -25,6 +25,8 @@ pub enum Field {
     Currency,
     ExperienceLevel,
     Duration,
+    /// The weekly hours: `30+ hrs/week`.
+    Workload,
     Skills,
     Category,
     PostedAt,
@@ -59,6 +61,7 @@ impl Field {
         (Field::Currency, "currency"),
         (Field::ExperienceLevel, "experience_level"),
         (Field::Duration, "duration"),
+        (Field::Workload, "workload"),
         (Field::Skills, "skills"),
         (Field::Category, "category"),
         (Field::PostedAt, "posted_at"),
@@ -192,13 +195,14 @@ pub const ALIASES: &[(Field, &[&str])] = &[
             "hourly/duration/label",
             "hourly/duration",
             "durationLabel",
-            "engagement",
             "engagementDuration/label",
             "hourlyEngagementDuration/label",
             "fixedPriceEngagementDuration/label",
             "engagementDuration",
         ],
     ),
+    // Upwork's own `engagement` is the weekly workload (`Less than 30 hrs/week`), not a duration.
+    (Field::Workload, &["workload", "engagement", "engagement/label", "hoursPerWeek", "weeklyHours", "Hours per week"]),
     (
         Field::Skills,
         &[
@@ -576,6 +580,7 @@ mod tests {
         );
         assert_eq!(lookup("jobTile/job/fixedPriceAmount/amount").map(|t| t.field), Some(Field::FixedBudget));
         assert_eq!(lookup("jobTile/job/hourlyEngagementDuration/label").map(|t| t.field), Some(Field::Duration));
+        assert_eq!(lookup("engagement").map(|t| t.field), Some(Field::Workload), "Upwork's engagement is hours a week");
         assert_eq!(lookup("jobTile/job/ciphertext").map(|t| t.field), Some(Field::JobId));
     }
 

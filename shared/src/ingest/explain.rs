@@ -9,7 +9,7 @@ use super::plan::{Plan, Why};
 use crate::job::{Job, JobType};
 
 /// The fields of a [`Job`] as `--explain` counts them.
-pub const JOB_FIELDS: [&str; 26] = [
+pub const JOB_FIELDS: [&str; 27] = [
     "job_id",
     "url",
     "title",
@@ -21,6 +21,7 @@ pub const JOB_FIELDS: [&str; 26] = [
     "currency",
     "experience_level",
     "duration",
+    "workload",
     "skills",
     "category",
     "posted_at",
@@ -61,6 +62,7 @@ impl FieldCounts {
             job.currency.is_some(),
             job.experience_level.is_some(),
             job.duration.is_some(),
+            job.workload.is_some(),
             !job.skills.is_empty(),
             job.category.is_some(),
             job.posted_at.is_some(),

@@ -9,7 +9,7 @@
 //! - the job id is the Upwork id in the job's URL when it has one, else the id column's
 //!   ([`job_id`]);
 //! - a packed terms string in a budget column (`Hourly: $10.00 - $30.00 Expert Est. time: 1 to
-//!   3 months, 30+ hrs/week`) fills the type, rate, level and duration it states;
+//!   3 months, 30+ hrs/week`) fills the type, rate, level, duration and workload it states;
 //! - a `0` hourly rate on a fixed-price job, or a `0` fixed budget on an hourly one, is no
 //!   value (raw marketplace items carry both kinds, zeroed);
 //! - a title is cleaned of entities and a trailing ` - Upwork`, a URL of an escaped `~`, and a
@@ -93,6 +93,7 @@ pub fn build_job(hits: &mut [Hit<'_>], reference: DateTime<Utc>) -> Result<Job, 
     let mut hourly_max = fields.first(Field::HourlyMax, parse_amount);
     let mut experience = fields.first(Field::ExperienceLevel, experience_level);
     let mut duration = fields.first(Field::Duration, clean);
+    let mut workload = fields.first(Field::Workload, clean);
     let mut symbol_currency = None;
     // A packed terms cell ("Hourly: $10.00 - $30.00 Expert Est. time: 1 to 3 months, 30+
     // hrs/week") in a budget or job type column fills what the record's own columns do not.
@@ -106,10 +107,8 @@ pub fn build_job(hits: &mut [Hit<'_>], reference: DateTime<Utc>) -> Result<Job, 
         hourly_max = hourly_max.or(terms.hourly_max);
         fixed_budget = fixed_budget.or(terms.fixed_budget);
         experience = experience.or_else(|| terms.experience_level.clone());
-        duration = duration.or_else(|| match (&terms.duration, &terms.workload) {
-            (Some(d), Some(w)) => Some(format!("{d}, {w}")),
-            (d, w) => d.clone().or_else(|| w.clone()),
-        });
+        duration = duration.or_else(|| terms.duration.clone());
+        workload = workload.or_else(|| terms.workload.clone());
     }
     // A budget in the job type's own text ("Hourly: $60.00 - $120.00") or in a budget column.
     let budget = match packed {
@@ -180,6 +179,7 @@ pub fn build_job(hits: &mut [Hit<'_>], reference: DateTime<Utc>) -> Result<Job, 
         currency,
         experience_level: experience,
         duration,
+        workload,
         skills: fields.list(Field::Skills, true),
         category: fields.first(Field::Category, clean),
         posted_at: fields.first(Field::PostedAt, |s| parse_timestamp(s, reference)),

@@ -88,6 +88,7 @@ mod tests {
             currency: None,
             experience_level: None,
             duration: None,
+            workload: None,
             skills: vec![],
             category: None,
             posted_at: None,

@@ -434,6 +434,7 @@ mod tests {
             currency: None,
             experience_level: None,
             duration: None,
+            workload: None,
             skills: vec!["Python".into(), "LangChain".into()],
             category: None,
             posted_at: None,

@@ -101,6 +101,7 @@ pub fn merge(stored: Option<&Stored>, incoming: Incoming<'_>) -> Merged {
         currency: p.pick("currency", &old.currency, &new.currency, text_known),
         experience_level: p.pick("experience_level", &old.experience_level, &new.experience_level, text_known),
         duration: p.pick("duration", &old.duration, &new.duration, text_known),
+        workload: p.pick("workload", &old.workload, &new.workload, text_known),
         skills: p.pick("skills", &old.skills, &new.skills, list_known),
         category: p.pick("category", &old.category, &new.category, text_known),
         posted_at: if old.posted_at.is_some() {
@@ -240,6 +241,7 @@ mod tests {
             currency: Some("USD".into()),
             experience_level: Some("Expert".into()),
             duration: None,
+            workload: None,
             skills: vec!["Rust".into(), "Web Scraping".into()],
             category: None,
             posted_at: Some(at(6)),

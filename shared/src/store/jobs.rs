@@ -58,6 +58,7 @@ struct Row<'a> {
     currency: Option<&'a str>,
     experience_level: Option<&'a str>,
     duration: Option<&'a str>,
+    workload: Option<&'a str>,
     skills: &'a [String],
     category: Option<&'a str>,
     posted_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -102,6 +103,7 @@ impl<'a> Row<'a> {
             currency: j.currency.as_deref(),
             experience_level: j.experience_level.as_deref(),
             duration: j.duration.as_deref(),
+            workload: j.workload.as_deref(),
             skills: &j.skills,
             category: j.category.as_deref(),
             posted_at: j.posted_at,
@@ -151,7 +153,7 @@ WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
         job_id text, url text, title text, description text, job_type text,
         fixed_budget float8, hourly_min float8, hourly_max float8, currency text,
-        experience_level text, duration text, skills text[], category text, posted_at timestamptz,
+        experience_level text, duration text, workload text, skills text[], category text, posted_at timestamptz,
         proposals_min int, proposals_max int, client_country text, client_payment_verified bool,
         client_rating float8, client_reviews int, client_total_spent float8, client_hires int,
         client_hire_rate float8, client_avg_hourly_rate float8, client_jobs_posted int,
@@ -162,13 +164,13 @@ WITH input AS (
 inserted AS (
     INSERT INTO jobs (
         job_id, url, title, description, job_type, fixed_budget, hourly_min, hourly_max, currency,
-        experience_level, duration, skills, category, posted_at, proposals_min, proposals_max,
+        experience_level, duration, workload, skills, category, posted_at, proposals_min, proposals_max,
         client_country, client_payment_verified, client_rating, client_reviews, client_total_spent,
         client_hires, client_hire_rate, client_avg_hourly_rate, client_jobs_posted,
         screening_questions, external_urls, search_keyword, raw, content_hash, source_bucket, source_key,
         source_row, last_ingest_id, observed_at, raw_ingest_id, field_sources)
     SELECT job_id, url, title, description, job_type, fixed_budget, hourly_min, hourly_max, currency,
-        experience_level, duration, COALESCE(skills, '{}'), category, posted_at, proposals_min,
+        experience_level, duration, workload, COALESCE(skills, '{}'), category, posted_at, proposals_min,
         proposals_max, client_country, client_payment_verified, client_rating, client_reviews,
         client_total_spent, client_hires, client_hire_rate, client_avg_hourly_rate, client_jobs_posted,
         COALESCE(screening_questions, '{}'), COALESCE(external_urls, '{}'), search_keyword, raw,
@@ -182,6 +184,7 @@ updated AS (
         url = i.url, title = i.title, description = i.description, job_type = i.job_type,
         fixed_budget = i.fixed_budget, hourly_min = i.hourly_min, hourly_max = i.hourly_max,
         currency = i.currency, experience_level = i.experience_level, duration = i.duration,
+        workload = i.workload,
         skills = COALESCE(i.skills, '{}'), category = i.category, posted_at = i.posted_at,
         proposals_min = i.proposals_min, proposals_max = i.proposals_max,
         client_country = i.client_country, client_payment_verified = i.client_payment_verified,
@@ -347,7 +350,7 @@ pub const JOB_COLUMNS: &str = "job_id, url, title, description, job_type, fixed_
     currency, experience_level, duration, skills, category, posted_at, proposals_min, proposals_max,
     client_country, client_payment_verified, client_rating, client_reviews, client_total_spent,
     client_hires, client_hire_rate, client_avg_hourly_rate, client_jobs_posted, screening_questions,
-    external_urls, raw, content_hash, search_keyword";
+    external_urls, raw, content_hash, search_keyword, workload";
 
 /// Rebuilds a job from a row selected with [`JOB_COLUMNS`] (prefixed by `offset` other columns).
 pub fn from_row(row: &tokio_postgres::Row, offset: usize) -> (Job, String) {
@@ -372,6 +375,7 @@ pub fn from_row(row: &tokio_postgres::Row, offset: usize) -> (Job, String) {
         currency: row.get(at(8)),
         experience_level: row.get(at(9)),
         duration: row.get(at(10)),
+        workload: row.get(at(30)),
         skills: row.get(at(11)),
         category: row.get(at(12)),
         posted_at: row.get(at(13)),

@@ -281,6 +281,7 @@ mod tests {
             currency: Some("USD".into()),
             experience_level: None,
             duration: None,
+            workload: None,
             skills: vec![],
             category: None,
             posted_at: None,
