@@ -18,11 +18,23 @@ PORT=3100 "$CARGO_TARGET_DIR/release/api" >/tmp/upflow-api-bench.log 2>&1 &
 server=$!
 trap 'kill $server' EXIT
 sleep 2
-for query in "limit=20" "limit=20&min_score=50&priority=Medium" "limit=20&q=Voice"; do
-    for c in 8 16; do
-        echo "== /rankings?$query, $c connections"
-        wrk -t2 -c"$c" -d15s --latency "http://127.0.0.1:3100/rankings?$query" | grep -E "50%|99%|Requests/sec"
+# `bench/api_load.sh search` runs only the text search queries (issue 10).
+plain=("limit=20" "limit=20&min_score=50&priority=Medium")
+# Text search on the seed's words: Voice (a tenth of the jobs), engineer (every job, in the
+# description), rust (a skill on 1%), rag (a tenth, all off-profile: none in the default view),
+# with filters, and words nobody wrote.
+search=("limit=20&q=Voice" "limit=20&q=engineer" "limit=20&q=rust" "limit=20&q=rag"
+    "limit=20&q=rag&relevant=all&priority=High" "limit=20&q=voice&min_score=50&priority=Medium"
+    "limit=20&q=rust&priority=High" "limit=20&q=%22voice%20agent%22%20-webrtc" "limit=20&q=blockchain")
+queries=("${plain[@]}" "${search[@]}")
+[[ "${1:-}" == search ]] && queries=("${search[@]}")
+for query in "${queries[@]}"; do
+    echo "== /rankings?$query: $(curl -s "http://127.0.0.1:3100/rankings?$query" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]), "items")')"
+    for c in 1 8; do
+        echo "-- $c connection(s)"
+        wrk -t"$(( c < 2 ? 1 : 2 ))" -c"$c" -d10s --latency "http://127.0.0.1:3100/rankings?$query" | grep -E "50%|99%|Requests/sec"
     done
 done
+[[ "${1:-}" == search ]] && exit 0
 echo "== / (the page), 8 connections"
 wrk -t2 -c8 -d15s --latency "http://127.0.0.1:3100/" | grep -E "50%|99%|Requests/sec"
