@@ -99,7 +99,8 @@ if [[ -z "${SAM_LOCAL_SKIP_BUILD:-}" || ! -f "$build_dir/template.yaml" ]]; then
 fi
 template="$build_dir/template.yaml"
 # `sam`, with host networking that works without a Docker bridge (see the wrapper's docstring).
-sam() { "$UPFLOW_CACHE/sam-venv/bin/python" "$root/scripts/sam-host-network.py" "$@"; }
+# A command, not a shell function: `$!` of a background run is then sam's own pid.
+sam=("$UPFLOW_CACHE/sam-venv/bin/python" "$root/scripts/sam-host-network.py")
 
 # --------------------------------------------------- database, bucket, queue --
 
@@ -172,14 +173,11 @@ EOF
 
 # ------------------------------------------------------------------ invoke --
 
-report="$work/reports.txt"
-: >"$report"
 invoke() { # function event -> the function's response on stdout; its log in $work/<event>.log
     local function="$1" event="$2" out="$work/${2%.json}"
-    sam local invoke "$function" -t "$template" -e "events/$event" --env-vars "$env_file" \
+    "${sam[@]}" local invoke "$function" -t "$template" -e "events/$event" --env-vars "$env_file" \
         --parameter-overrides "${overrides[@]}" --invoke-image "$invoke_image" --skip-pull-image \
         --docker-network host >"$out.out" 2>"$out.log" || { tail -n 30 "$out.log" >&2; die "$function $event failed"; }
-    grep -o 'REPORT RequestId.*' "$out.log" | sed "s/^/$function $event: /" >>"$report" || true
     cat "$out.out"
 }
 queued() { "$py" -c 'import boto3,sys; a=boto3.client("sqs").get_queue_attributes(QueueUrl=sys.argv[1],AttributeNames=["ApproximateNumberOfMessages"]); print(a["Attributes"]["ApproximateNumberOfMessages"])' "$queue_url"; }
@@ -212,19 +210,21 @@ assert len(sent) == 1 and str(sent[0]["body"]["chat_id"]) == "123456789", sent' 
 
 # ------------------------------------------------------------ cold and warm --
 
-# `sam local invoke` starts a new container each time: every REPORT above is a cold start.
-# Warm figures: `sam local start-lambda` keeps each function's container (LAZY), so a second
-# invoke of the same function runs in the process the first one started. Max Memory Used in
-# the emulator's REPORT is not measured, so the peak RSS of each function's process is read
-# from /proc (VmHWM) while its container is still up.
+# `sam local invoke` starts a new container each time: each invoke above was a cold start, its
+# init_ms and REPORT are in $work/<event>.log. Warm figures: `sam local start-lambda` keeps
+# each function's container (LAZY), so a second invoke of the same function runs in the
+# process the first one started. The emulator's REPORT gives no real Init Duration (init_ms is
+# read instead) nor Max Memory Used, so the peak RSS of each function's process is read from
+# /proc (VmHWM) while its container is still up.
 log "warm invokes through sam local start-lambda"
-sam local start-lambda -t "$template" --env-vars "$env_file" --parameter-overrides "${overrides[@]}" \
+"${sam[@]}" local start-lambda -t "$template" --env-vars "$env_file" --parameter-overrides "${overrides[@]}" \
     --invoke-image "$invoke_image" --skip-pull-image --docker-network host --warm-containers LAZY \
     --port 3011 >"$work/start-lambda.log" 2>&1 &
 lambda_pid=$!
 trap 'kill $telegram_pid $lambda_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -s -o /dev/null http://127.0.0.1:3011/ && break; sleep 1; done
-"$py" - "$work" "$build_dir" >"$work/figures.md" <<'EOF'
+figures="$work/figures.md"
+"$py" - "$work" "$build_dir" >"$figures" <<'EOF'
 import json, os, re, subprocess, sys, boto3
 from botocore.config import Config
 work, build = sys.argv[1], sys.argv[2]
@@ -280,6 +280,5 @@ for function, event, size, init, warm_init, duration, warm, rss in rows:
 EOF
 kill "$lambda_pid" 2>/dev/null || true
 wait "$lambda_pid" 2>/dev/null || true
-figures="$work/figures.md"
 cat "$figures" >&2
 log "all events invoked and checked; figures in $figures"

@@ -181,16 +181,15 @@ impl<R: BufRead> JsonRows<R> {
                 if first_index(key).is_some() || plan.decision(key).is_none_or(|d| d.why != Why::Unmapped) {
                     return;
                 }
-                let text = match leaf {
-                    Leaf::Str(s) => Cow::Borrowed(s),
-                    Leaf::Number(n) => Cow::Owned(n.to_string()),
-                    Leaf::Bool(b) => Cow::Owned(b.to_string()),
+                let i = match at.get(key) {
+                    Some(&i) => i,
+                    None => {
+                        at.insert(key.to_string(), candidates.len());
+                        candidates.push((key.to_string(), Vec::new()));
+                        candidates.len() - 1
+                    }
                 };
-                let i = *at.entry(key.to_string()).or_insert_with(|| {
-                    candidates.push((key.to_string(), Vec::new()));
-                    candidates.len() - 1
-                });
-                candidates[i].1.push(text);
+                candidates[i].1.push(leaf.text());
             });
         }
         let columns: Vec<(&str, Vec<&str>)> =
@@ -270,39 +269,21 @@ impl<R: BufRead> JsonRows<R> {
     fn map_value(&mut self, row: u64, value: Value, keyword: Option<String>) -> Result<RowOutcome, ExportError> {
         // One walk over the record: each leaf's key is looked up in the plan as it is built in
         // one reused buffer, and a mapped leaf's text is borrowed from the record (numbers and
-        // booleans, rare in the fields we map, are spelled out into `texts`).
+        // booleans, rare in the fields we map, are spelled out).
         let plan = &mut self.plan;
-        let mut texts: Vec<String> = Vec::new();
-        let mut found: Vec<(Target, Option<u32>, Result<&str, usize>)> = Vec::new();
+        let mut found: Vec<(Target, Option<u32>, Cow<str>)> = Vec::new();
         for_each_leaf(&value, &mut self.key, &mut |key, leaf| {
             let Some(target) = plan.target(key) else { return };
             let text = match leaf {
-                Leaf::Str(s) => match s.trim() {
-                    "" => return,
-                    t => Ok(t),
-                },
-                Leaf::Number(n) => {
-                    texts.push(n.to_string());
-                    Err(texts.len() - 1)
-                }
-                Leaf::Bool(b) => {
-                    texts.push(b.to_string());
-                    Err(texts.len() - 1)
-                }
+                Leaf::Str(s) => Cow::Borrowed(s.trim()),
+                other => other.text(),
             };
-            found.push((target, first_index(key), text));
+            if !text.is_empty() {
+                found.push((target, first_index(key), text));
+            }
         });
-        let mut hits: Vec<Hit> = found
-            .iter()
-            .map(|(target, index, text)| Hit {
-                target: *target,
-                index: *index,
-                value: match text {
-                    Ok(s) => s,
-                    Err(i) => texts[*i].as_str(),
-                },
-            })
-            .collect();
+        let mut hits: Vec<Hit> =
+            found.iter().map(|(target, index, text)| Hit { target: *target, index: *index, value: text }).collect();
         if !self.checked_first {
             self.checked_first = true;
             if !hits.iter().any(|h| h.target.field == Field::Title) {

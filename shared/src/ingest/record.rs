@@ -4,6 +4,8 @@
 //! same way here, so one alias table serves both. [`unflatten`] goes the other way, to keep a CSV
 //! row's original record as nested JSON.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 /// One step of a flattened key: an object key or an array index.
@@ -34,6 +36,18 @@ pub enum Leaf<'v> {
     Str(&'v str),
     Number(&'v serde_json::Number),
     Bool(bool),
+}
+
+impl<'v> Leaf<'v> {
+    /// The leaf as text, as [`flatten`] spells it: a string borrowed, a number or a boolean in
+    /// its JSON text.
+    pub fn text(self) -> Cow<'v, str> {
+        match self {
+            Leaf::Str(s) => Cow::Borrowed(s),
+            Leaf::Number(n) => Cow::Owned(n.to_string()),
+            Leaf::Bool(b) => Cow::Owned(b.to_string()),
+        }
+    }
 }
 
 /// Calls `f` with each leaf's flattened key (as [`flatten`] spells it) and the leaf, in the
@@ -242,14 +256,7 @@ mod tests {
         let mut flat = Vec::new();
         flatten(&v, &mut flat);
         let mut walked = Vec::new();
-        for_each_leaf(&v, &mut String::new(), &mut |k, leaf| {
-            let text = match leaf {
-                Leaf::Str(s) => s.to_string(),
-                Leaf::Number(n) => n.to_string(),
-                Leaf::Bool(b) => b.to_string(),
-            };
-            walked.push((k.to_string(), text));
-        });
+        for_each_leaf(&v, &mut String::new(), &mut |k, leaf| walked.push((k.to_string(), leaf.text().into_owned())));
         assert_eq!(walked, flat);
         assert_eq!(walked[1], ("a/b/3/c".to_string(), "x".to_string()));
     }
