@@ -111,6 +111,11 @@ const SELECT: &str = "SELECT j.job_id, j.title, j.url, j.job_type, j.fixed_budge
 /// The table ranked.
 const FROM: &str = "FROM evaluations";
 
+/// The columns of `evaluations` that [`SELECT`] reads, for the subqueries of a text search
+/// (not `e.*`: the text search copy `search` and the rest need not be carried through them).
+const EVALUATED: &str = "e.job_id, e.total, e.posted_at, e.priority, e.relevant, e.scorer, e.model,
+        e.assessment, e.updated_at, e.profile_version";
+
 /// The rows ranked: each job's latest evaluation, when it scored the job.
 const LATEST: &str = "e.is_latest AND e.status = 'scored'";
 
@@ -137,6 +142,15 @@ pub const TEXT_WALK: i64 = 1000;
 
 /// The text search configuration of `jobs.search` (0013_full_text_search.sql).
 const TS_QUERY: &str = "websearch_to_tsquery('english', ?)";
+
+/// Whether a row matches the text `?`. A query of stop words only ("the", "and") or of
+/// punctuation holds no word (`numnode` 0), and then filters nothing, as an empty `q`. The
+/// statements are unnamed, so Postgres plans them with the value of `?` and folds `numnode` to
+/// a constant: the condition is then either true or the bare `@@`, which the text index answers.
+fn matches_text(placeholder: &str) -> String {
+    let q = TS_QUERY.replace('?', placeholder);
+    format!("(numnode({q}) = 0 OR e.search @@ {q})")
+}
 
 /// The conditions every query shares (all but the text), as `AND …` clauses over `e`.
 fn conditions(query: &RankingQuery) -> (String, Params) {
@@ -193,14 +207,6 @@ fn bind(params: &mut Params, value: Box<dyn ToSql + Sync + Send>, ty: Type) -> S
     format!("${}", params.len())
 }
 
-/// Whether `q` holds any word to search for: a query of stop words only ("the", "and") or of
-/// punctuation has none, and then filters nothing (as an empty `q`).
-async fn has_words(client: &impl GenericClient, q: &str) -> anyhow::Result<bool> {
-    let row =
-        client.query_typed(&format!("SELECT numnode({})", TS_QUERY.replace('?', "$1")), &[(&q, Type::TEXT)]).await?;
-    Ok(row.first().is_some_and(|r| r.get::<_, i32>(0) > 0))
-}
-
 /// A page of rankings; ranks number on from the cursor's (1 on the first page).
 ///
 /// `q` is a full-text search (words of the title, skills or description, stemmed, in the
@@ -211,10 +217,6 @@ async fn has_words(client: &impl GenericClient, q: &str) -> anyhow::Result<bool>
 /// other filters and the order over them (quick when matches are rare).
 pub async fn rankings(client: &impl GenericClient, query: &RankingQuery) -> anyhow::Result<RankingPage> {
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let q = match q {
-        Some(q) if has_words(client, q).await? => Some(q),
-        _ => None,
-    };
     let limit = query.limit.clamp(1, MAX_LIMIT) as i64;
     let Some(q) = q else {
         // Each job's latest evaluation, under whichever profile: the partial ranking indexes
@@ -229,24 +231,26 @@ pub async fn rankings(client: &impl GenericClient, query: &RankingQuery) -> anyh
     // Step one: walk the ranking, at most TEXT_WALK rows, testing each.
     let (filters, mut params) = conditions(query);
     let k = bind(&mut params, Box::new(TEXT_WALK), Type::INT8);
-    let text = TS_QUERY.replace('?', &bind(&mut params, Box::new(q.to_string()), Type::TEXT));
+    let text = matches_text(&bind(&mut params, Box::new(q.to_string()), Type::TEXT));
     let n = bind(&mut params, Box::new(limit + 1), Type::INT8);
     let walk = format!(
-        "{SELECT} FROM (SELECT e.* {FROM} e WHERE {LATEST}{filters} ORDER BY {ORDER} LIMIT {k}) e
-         JOIN jobs j ON j.job_id = e.job_id WHERE e.search @@ {text} ORDER BY {ORDER} LIMIT {n}"
+        "{SELECT} FROM (SELECT {EVALUATED}, e.search {FROM} e WHERE {LATEST}{filters} ORDER BY {ORDER} LIMIT {k}) e
+         JOIN jobs j ON j.job_id = e.job_id WHERE {text} ORDER BY {ORDER} LIMIT {n}"
     );
     let found = page(client, query, &walk, params, limit).await?;
     if found.next_cursor.is_some() {
         return Ok(found);
     }
-    // Step two: the matches first (the text index), then the order over them. The CTE is
-    // materialized so that the planner cannot turn it back into the walk of step one.
+    // Step two: the matches first (the text index), then the order over them, and only the
+    // page's rows joined to their jobs. The CTE is materialized so that the planner cannot turn
+    // it back into the walk of step one.
     let (filters, mut params) = conditions(query);
-    let text = TS_QUERY.replace('?', &bind(&mut params, Box::new(q.to_string()), Type::TEXT));
+    let text = matches_text(&bind(&mut params, Box::new(q.to_string()), Type::TEXT));
     let n = bind(&mut params, Box::new(limit + 1), Type::INT8);
     let matches = format!(
-        "WITH matches AS MATERIALIZED (SELECT e.* {FROM} e WHERE {LATEST}{filters} AND e.search @@ {text})
-         {SELECT} FROM matches e JOIN jobs j ON j.job_id = e.job_id ORDER BY {ORDER} LIMIT {n}"
+        "WITH matches AS MATERIALIZED (SELECT {EVALUATED} {FROM} e WHERE {LATEST}{filters} AND {text})
+         {SELECT} FROM (SELECT * FROM matches e ORDER BY {ORDER} LIMIT {n}) e
+         JOIN jobs j ON j.job_id = e.job_id ORDER BY {ORDER}"
     );
     page(client, query, &matches, params, limit).await
 }
