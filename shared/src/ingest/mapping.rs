@@ -73,7 +73,7 @@ impl std::fmt::Display for Rejection {
 /// to fill: the hits usually borrow from the raw record, so it can only move in afterwards.
 pub fn build_job(hits: &mut [Hit<'_>], reference: DateTime<Utc>) -> Result<Job, Rejection> {
     hits.sort_by_key(|h| (h.target.field, h.target.rank, h.index));
-    let fields = Fields { hits };
+    let fields = Fields::new(hits);
 
     let Some(title) = fields.first(Field::Title, clean_title) else {
         return Err(Rejection::MissingTitle);
@@ -270,16 +270,30 @@ fn experience_level(s: &str) -> Option<String> {
     Some(level.to_string())
 }
 
-/// The hits of one record, sorted by (field, rank, index).
+/// The hits of one record, sorted by (field, rank, index), with where each field's run starts.
 struct Fields<'h, 'a> {
     hits: &'h [Hit<'a>],
+    /// `hits[starts[f]..starts[f + 1]]` are field `f`'s hits: found in one pass, so that each
+    /// of the ~30 lookups of a record is an index, not two binary searches.
+    starts: [u32; Field::COUNT + 1],
 }
 
-impl<'a> Fields<'_, 'a> {
-    fn of(&self, field: Field) -> &[Hit<'a>] {
-        let start = self.hits.partition_point(|h| h.target.field < field);
-        let end = self.hits.partition_point(|h| h.target.field <= field);
-        &self.hits[start..end]
+impl<'h, 'a> Fields<'h, 'a> {
+    fn new(hits: &'h [Hit<'a>]) -> Self {
+        let mut starts = [0u32; Field::COUNT + 1];
+        let mut i = 0;
+        for (f, start) in starts.iter_mut().enumerate() {
+            while i < hits.len() && (hits[i].target.field as usize) < f {
+                i += 1;
+            }
+            *start = i as u32;
+        }
+        Fields { hits, starts }
+    }
+
+    fn of(&self, field: Field) -> &'h [Hit<'a>] {
+        let f = field as usize;
+        &self.hits[self.starts[f] as usize..self.starts[f + 1] as usize]
     }
 
     /// The first value, in alias order, that `parse` accepts.

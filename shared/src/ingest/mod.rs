@@ -139,7 +139,7 @@ enum Rows<R: Read> {
 pub struct Export<R: Read> {
     rows: Rows<R>,
     format: Format,
-    seen: std::collections::HashMap<String, u64>,
+    seen: foldhash::HashMap<String, u64>,
     counts: Counts,
     fields: FieldCounts,
     /// Rows rejected for having neither a job id nor a URL.

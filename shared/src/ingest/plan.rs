@@ -7,7 +7,6 @@
 //! arrays), inference from the first records' values ([`super::infer`]). Pandas' unnamed index column (`Unnamed: 0`, or an empty
 //! header) is never used.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::aliases::{resolve, Field, MatchKind, Target, INFERRED_RANK};
@@ -43,14 +42,14 @@ pub struct Decision {
 #[derive(Debug, Default)]
 pub struct Plan {
     overrides: Arc<Overrides>,
-    index: HashMap<String, usize>,
+    index: foldhash::HashMap<String, usize>,
     entries: Vec<(String, Decision)>,
 }
 
 impl Plan {
     /// A plan that applies `overrides` before the alias table.
     pub fn new(overrides: Arc<Overrides>) -> Self {
-        Plan { overrides, index: HashMap::new(), entries: Vec::new() }
+        Plan { overrides, index: Default::default(), entries: Vec::new() }
     }
 
     /// Where `key`'s values go; decided the first time the key is seen.

@@ -351,8 +351,12 @@ pub fn job_id_from_url(url: &str) -> Option<String> {
         if len > 0 {
             // ASCII only, so the slice is valid UTF-8.
             let body = std::str::from_utf8(&body[..len]).ok()?;
+            // As normalise_job_id(`~0N{body}`) without building that string first.
+            if kind == b"02" && body.bytes().all(|c| c.is_ascii_digit()) {
+                return Some(body.to_owned());
+            }
             let kind = if kind == b"01" { "~01" } else { "~02" };
-            return normalise_job_id(&format!("{kind}{body}"));
+            return Some(format!("{kind}{body}"));
         }
     }
     None
