@@ -6,6 +6,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use crate::ingest::raw::Raw;
+
 /// How the freelancer is paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -84,7 +86,7 @@ pub struct Job {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_keyword: Option<String>,
     /// The record as it was in the export (CSV rows are un-flattened back into nested JSON).
-    pub raw: serde_json::Value,
+    pub raw: Raw,
 }
 
 impl Job {
@@ -168,7 +170,7 @@ mod tests {
             screening_questions: Vec::new(),
             external_urls: Vec::new(),
             search_keyword: None,
-            raw: serde_json::Value::Null,
+            raw: Raw::default(),
         }
     }
 

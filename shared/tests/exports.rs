@@ -43,7 +43,7 @@ fn human_headers_bom_crlf_and_multi_line_cells() {
     assert_eq!(j.external_urls, ["https://example.com/spec"]);
     let reference = Utc.with_ymd_and_hms(2026, 5, 24, 7, 0, 0).unwrap();
     assert_eq!(j.posted_at, Some(reference - Duration::hours(2)));
-    assert_eq!(j.raw["Job ID"], "~021111111111111111111", "raw keeps the header names");
+    assert_eq!(j.raw.to_value()["Job ID"], "~021111111111111111111", "raw keeps the header names");
 }
 
 #[test]
@@ -376,7 +376,7 @@ fn the_upwork_id_in_the_url_wins_over_a_scrapers_own_id() {
         ]
     );
     // The scraper's id stays in the raw record.
-    assert_eq!(jobs[0].raw["id"], "42");
+    assert_eq!(jobs[0].raw.to_value()["id"], "42");
 
     // The same in JSON: one Upwork job exported by two scrapers with their own row ids is one job.
     let a = br#"[{"id": "row-1", "title": "T", "url": "https://www.upwork.com/jobs/~022058436318428575090"}]"#;

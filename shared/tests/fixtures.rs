@@ -86,11 +86,11 @@ fn flat_camel_case_actor_values() {
     assert!(jobs[2].screening_questions[2].starts_with("Have you worked with NDI"));
     assert!(jobs[2].screening_questions[0].starts_with("Describe one Electron project"));
     // "N/A" hourly budget: hourly, amount unknown.
-    let na = jobs.iter().find(|j| j.raw["budget"] == "N/A").unwrap();
+    let na = jobs.iter().find(|j| j.raw.to_value()["budget"] == "N/A").unwrap();
     assert_eq!((na.job_type, na.hourly_min, na.fixed_budget), (JobType::Hourly, None, None));
     assert!(jobs
         .iter()
-        .any(|j| j.client.country.as_deref() == Some("United States") && j.raw["clientLocation"] == "USA"));
+        .any(|j| j.client.country.as_deref() == Some("United States") && j.raw.to_value()["clientLocation"] == "USA"));
 }
 
 #[test]
@@ -104,7 +104,7 @@ fn upwork_api_shaped_actor_values() {
     assert_eq!(first.posted_at.unwrap().to_rfc3339(), "2026-02-04T23:15:26.182+00:00");
     // Every row of this export is FIXED; the amount is a string like "1000.0" in a nested object.
     for job in &jobs {
-        let amount = job.raw["fixed"]["budget"]["amount"].as_str().map(|s| s.parse::<f64>().unwrap());
+        let amount = job.raw.to_value()["fixed"]["budget"]["amount"].as_str().map(|s| s.parse::<f64>().unwrap());
         assert_eq!((job.job_type, job.fixed_budget), (JobType::Fixed, amount), "{}", job.job_id);
         assert_eq!((job.hourly_min, job.hourly_max), (None, None));
     }
@@ -124,9 +124,9 @@ fn apify_csv_rendering_of_each_fixture_gives_the_same_jobs() {
         for (c, j) in from_csv.iter().zip(&from_json) {
             let (mut c, mut j) = (c.clone(), j.clone());
             // CSV cells are text: the raw record is the same tree with string leaves.
-            assert_eq!(c.raw["title"], j.raw["title"]);
-            c.raw = Value::Null;
-            j.raw = Value::Null;
+            assert_eq!(c.raw.to_value()["title"], j.raw.to_value()["title"]);
+            c.raw = Default::default();
+            j.raw = Default::default();
             assert_eq!(c, j);
         }
     }

@@ -135,7 +135,7 @@ fn rss_and_pandas_csvs_map_their_own_names_and_packed_terms() {
     assert_eq!(c.duration.as_deref(), Some("1 to 3 months"));
     assert_eq!(c.workload.as_deref(), Some("30+ hrs/week"));
     assert_eq!(explained.column("Unnamed: 0").unwrap().describe(), "not used (an unnamed index column)");
-    assert!(!a.raw.as_object().unwrap().is_empty());
+    assert!(!a.raw.to_value().as_object().unwrap().is_empty());
 }
 
 /// A CSV whose headers are German: `Link` and `Budget` are aliases, the rest is inferred.

@@ -35,7 +35,7 @@ fn job(n: usize, title: &str) -> Job {
         screening_questions: vec![],
         external_urls: vec![],
         search_keyword: None,
-        raw: serde_json::Value::Null,
+        raw: Default::default(),
     }
 }
 

@@ -68,7 +68,7 @@ pub fn run(args: &Args) -> ExitCode {
             Ok(ExportItem::Rejected { .. }) if args.explain => {}
             Ok(ExportItem::Job { mut job, .. }) => {
                 if args.no_raw {
-                    job.raw = serde_json::Value::Null;
+                    job.raw = Default::default();
                 }
                 let written = serde_json::to_writer(&mut out, &job)
                     .map_err(std::io::Error::from)

@@ -614,7 +614,7 @@ mod tests {
             screening_questions: vec![],
             external_urls: vec![],
             search_keyword: None,
-            raw: Value::Null,
+            raw: Default::default(),
         }
     }
 

@@ -183,7 +183,7 @@ mod tests {
             screening_questions: vec![],
             external_urls: vec![],
             search_keyword: None,
-            raw: serde_json::json!({}),
+            raw: serde_json::json!({}).into(),
         }
     }
 

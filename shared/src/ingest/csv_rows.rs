@@ -34,6 +34,7 @@ use super::mapping::{build_job, Hit};
 use super::overrides::Overrides;
 use super::oversize::{self, PREVIEW_BYTES};
 use super::plan::{Plan, Why};
+use super::raw::{Raw, Row};
 use super::record::{first_index, segments, unflatten, Segment};
 use super::{ExportError, RowOutcome};
 
@@ -87,6 +88,9 @@ pub struct CsvRows<R: BufRead> {
     reader: Option<csv::Reader<Capped<R>>>,
     columns: Vec<String>,
     paths: Vec<Vec<Segment>>,
+    /// The column names when every column is a plain, distinct name: each row is then kept as
+    /// it is ([`Raw::Row`]) rather than rebuilt into a JSON object.
+    flat: Option<Arc<[String]>>,
     mapped: Vec<Mapped>,
     record: csv::ByteRecord,
     row: u64,
@@ -161,11 +165,14 @@ impl<R: BufRead> CsvRows<R> {
         for name in &columns {
             plan.target(name);
         }
-        let paths = columns.iter().map(|c| segments(c)).collect();
+        let paths: Vec<Vec<Segment>> = columns.iter().map(|c| segments(c)).collect();
+        let distinct = columns.iter().collect::<std::collections::HashSet<_>>().len() == columns.len();
+        let flat = (distinct && paths.iter().all(|p| p.len() == 1)).then(|| columns.clone().into());
         let mut rows = CsvRows {
             reader: Some(reader),
             columns,
             paths,
+            flat,
             mapped: Vec::new(),
             record: csv::ByteRecord::new(),
             row: 0,
@@ -419,22 +426,18 @@ impl<R: BufRead> CsvRows<R> {
                 )),
             };
         }
-        let mut cells: Vec<&str> = Vec::with_capacity(record.len());
-        for (i, cell) in record.iter().enumerate() {
-            match std::str::from_utf8(cell) {
-                Ok(s) => cells.push(s),
-                Err(_) => {
-                    return RowOutcome::Rejected {
-                        row,
-                        reason: format!("column `{}` is not valid UTF-8", self.columns[i]),
-                        raw: None,
-                    }
-                }
+        // One UTF-8 check of the whole row.
+        let cells = match csv::StringRecord::from_byte_record(record.clone()) {
+            Ok(cells) => cells,
+            Err(e) => {
+                let column = e.utf8_error().field();
+                return RowOutcome::Rejected {
+                    row,
+                    reason: format!("column `{}` is not valid UTF-8", self.columns[column]),
+                    raw: None,
+                };
             }
-        }
-        let raw = unflatten(
-            self.columns.iter().zip(&self.paths).zip(&cells).map(|((c, p), v)| (c.as_str(), p.as_slice(), *v)),
-        );
+        };
         let mut hits: Vec<Hit> = self
             .mapped
             .iter()
@@ -443,12 +446,20 @@ impl<R: BufRead> CsvRows<R> {
                 (!value.is_empty()).then_some(Hit { target: m.target, index: m.index, value })
             })
             .collect();
-        match build_job(&mut hits, self.reference) {
+        let built = build_job(&mut hits, self.reference);
+        drop(hits);
+        let raw = match &self.flat {
+            Some(columns) => Raw::Row(Row::new(columns.clone(), cells)),
+            None => Raw::Value(unflatten(
+                self.columns.iter().zip(&self.paths).zip(&cells).map(|((c, p), v)| (c.as_str(), p.as_slice(), v)),
+            )),
+        };
+        match built {
             Ok(mut job) => {
                 job.raw = raw;
                 RowOutcome::Job { row, job: Box::new(job) }
             }
-            Err(reason) => RowOutcome::Rejected { row, reason: reason.to_string(), raw: Some(raw) },
+            Err(reason) => RowOutcome::Rejected { row, reason: reason.to_string(), raw: Some(raw.to_value()) },
         }
     }
 }

@@ -299,7 +299,7 @@ impl<R: BufRead> JsonRows<R> {
         match built {
             Ok(mut job) => {
                 job.search_keyword = keyword;
-                job.raw = value;
+                job.raw = value.into();
                 Ok(RowOutcome::Job { row, job: Box::new(job) })
             }
             Err(reason) => Ok(RowOutcome::Rejected { row, reason: reason.to_string(), raw: Some(value) }),

@@ -17,7 +17,6 @@
 //! - a yes/no job type (`is_hourly`) is hourly when yes, fixed-price when no.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 
 use super::aliases::{Field, Target};
 use crate::job::{Client, Job, JobType};
@@ -199,7 +198,7 @@ pub fn build_job(hits: &mut [Hit<'_>], reference: DateTime<Utc>) -> Result<Job, 
         screening_questions: fields.list(Field::Questions, false),
         external_urls,
         search_keyword: None,
-        raw: Value::Null,
+        raw: Default::default(),
     })
 }
 

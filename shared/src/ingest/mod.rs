@@ -25,6 +25,7 @@ pub mod mapping;
 pub mod overrides;
 pub mod oversize;
 pub mod plan;
+pub mod raw;
 pub mod record;
 
 use std::io::{BufReader, Chain, Cursor, Read};

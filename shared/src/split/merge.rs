@@ -250,7 +250,7 @@ mod tests {
             screening_questions: Vec::new(),
             external_urls: vec!["https://example.com/spec".into()],
             search_keyword: None,
-            raw: serde_json::json!({"actor": "a"}),
+            raw: serde_json::json!({"actor": "a"}).into(),
         }
     }
 
@@ -277,7 +277,7 @@ mod tests {
         sparse.skills.clear();
         sparse.client = Client::default();
         sparse.job_type = JobType::Unknown;
-        sparse.raw = serde_json::json!({"actor": "b"});
+        sparse.raw = serde_json::json!({"actor": "b"}).into();
         let m = merge(Some(&s), Incoming { job: &sparse, ingest_id: 2, observed_at: at(9) });
         assert_eq!(m.job.fixed_budget, Some(800.0));
         assert_eq!(m.job.description, job().description);
@@ -287,7 +287,7 @@ mod tests {
         assert!(!m.changed);
         assert_eq!(m.content_hash, s.content_hash);
         // The newest record is kept whole; what it lacks is traced to the ingest that had it.
-        assert_eq!((m.job.raw["actor"].as_str(), m.raw_ingest_id), (Some("b"), Some(2)));
+        assert_eq!((m.job.raw.to_value()["actor"].as_str(), m.raw_ingest_id), (Some("b"), Some(2)));
         assert_eq!(m.field_sources.get("fixed_budget"), Some(&1));
         assert_eq!(m.field_sources.get("client_country"), Some(&1));
         assert_eq!(m.field_sources.get("title"), None, "the title is in the kept record");

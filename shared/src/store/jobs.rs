@@ -76,7 +76,7 @@ struct Row<'a> {
     screening_questions: &'a [String],
     external_urls: &'a [String],
     search_keyword: Option<&'a str>,
-    raw: &'a serde_json::Value,
+    raw: &'a crate::job::Raw,
     content_hash: &'a str,
     source_row: u64,
     observed_at: chrono::DateTime<chrono::Utc>,
@@ -394,7 +394,7 @@ pub fn from_row(row: &tokio_postgres::Row, offset: usize) -> (Job, String) {
         screening_questions: row.get(at(25)),
         external_urls: row.get(at(26)),
         search_keyword: row.get(at(29)),
-        raw: row.get(at(27)),
+        raw: crate::job::Raw::Value(row.get(at(27))),
     };
     (job, row.get(at(28)))
 }

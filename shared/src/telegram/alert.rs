@@ -298,7 +298,7 @@ mod tests {
             screening_questions: vec![],
             external_urls: vec![],
             search_keyword: None,
-            raw: serde_json::Value::Null,
+            raw: Default::default(),
         }
     }
 
