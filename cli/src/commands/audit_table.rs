@@ -22,7 +22,7 @@ pub fn render(a: &Audit) -> String {
         }
     };
     if let Some(e) = a.ingest.as_ref().and_then(|i| i.error.as_deref()).filter(|e| !e.is_empty()) {
-        out.push_str(&format!("ingest error: {}\n", upflow::web::format::one_line(e)));
+        out.push_str(&format!("ingest error: {}\n", upflow::display::one_line(e)));
     }
     let r = &a.rows;
     out.push_str("\nrows\n");
@@ -75,7 +75,7 @@ pub fn render(a: &Audit) -> String {
                 d.attempts,
                 if d.attempts == 1 { "" } else { "s" },
                 d.failed_at.format("%Y-%m-%d %H:%M:%S UTC"),
-                upflow::web::format::one_line(&d.last_error)
+                upflow::display::one_line(&d.last_error)
             ));
         }
     }

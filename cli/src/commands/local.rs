@@ -162,7 +162,8 @@ async fn local_run(args: &Args) -> anyhow::Result<ExitCode> {
             item.total,
             item.priority,
             super::table::cut(&item.title, 60),
-            upflow::web::format::budget_text(item)
+            upflow::display::budget(&upflow::display::Budget::from(item))
+                .unwrap_or_else(|| upflow::display::UNKNOWN.into())
         );
     }
     eprintln!(

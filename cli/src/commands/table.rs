@@ -91,7 +91,7 @@ pub async fn cost(client: &impl GenericClient, ids: &[String], version: &str) ->
 
 /// `s` on one line, padded or cut (with `…`) to `width` characters.
 pub fn cut(s: &str, width: usize) -> String {
-    let flat = upflow::web::format::one_line(s);
+    let flat = upflow::display::one_line(s);
     let n = flat.chars().count();
     if n <= width {
         format!("{flat}{}", " ".repeat(width - n))

@@ -9,11 +9,11 @@ use serde_json::{json, Value};
 
 use super::command::TopRequest;
 use super::text::{
-    age, budget, code_capped, count, dollars, escape_capped, job_url, link_escaped, marker, number, one_line,
-    proposals, ClientSignals,
+    budget, client_line, code_capped, count, dollars, escape_capped, job_url, link_escaped, marker, number, one_line,
 };
+use crate::display::{ago as age, proposals_phrase, Budget};
 use crate::evaluation::Assessment;
-use crate::job::{Job, JobType};
+use crate::job::{Client, Job, JobType};
 use crate::profile::{LoadedProfile, CRITERIA};
 use crate::read::{Audit, EvaluationView, JobDetail, RankingItem, Stats};
 use crate::telegram::markdown::{bold, escape, pack, utf16_len, MAX_MESSAGE};
@@ -51,7 +51,7 @@ pub struct JobCard {
     pub posted_at: Option<DateTime<Utc>>,
     /// Proposals as a range; `max` `None` for "50+".
     pub proposals: Option<(i64, Option<i64>)>,
-    pub client: ClientSignals,
+    pub client: Client,
     pub total: f64,
     pub priority: String,
     pub summary: String,
@@ -76,13 +76,7 @@ impl From<&RankingItem> for JobCard {
             currency: i.currency.clone(),
             posted_at: i.posted_at,
             proposals: i.proposals_min.map(|min| (i64::from(min), i.proposals_max.map(i64::from))),
-            client: ClientSignals {
-                country: i.client_country.clone(),
-                payment_verified: i.client_payment_verified,
-                rating: i.client_rating,
-                total_spent: i.client_total_spent,
-                hire_rate: i.client_hire_rate,
-            },
+            client: i.client(),
             total: i.total,
             priority: i.priority.clone(),
             summary: i.assessment.summary.clone(),
@@ -106,13 +100,7 @@ impl JobCard {
             currency: job.currency.clone(),
             posted_at: job.posted_at,
             proposals: job.proposals.map(|p| (i64::from(p.min), p.max.map(i64::from))),
-            client: ClientSignals {
-                country: job.client.country.clone(),
-                payment_verified: job.client.payment_verified,
-                rating: job.client.rating,
-                total_spent: job.client.total_spent,
-                hire_rate: job.client.hire_rate,
-            },
+            client: job.client.clone(),
             total,
             priority: priority.to_string(),
             summary: summary.to_string(),
@@ -121,7 +109,13 @@ impl JobCard {
     }
 
     fn budget(&self) -> String {
-        budget(self.hourly, self.fixed_budget, self.hourly_min, self.hourly_max, self.currency.as_deref())
+        budget(&Budget {
+            hourly: self.hourly,
+            fixed: self.fixed_budget,
+            hourly_min: self.hourly_min,
+            hourly_max: self.hourly_max,
+            currency: self.currency.as_deref(),
+        })
     }
 
     /// The title, escaped and capped, as a link to the job when there is one.
@@ -144,7 +138,7 @@ impl JobCard {
         }
         facts.push(self.budget());
         if let Some((min, max)) = self.proposals {
-            facts.push(proposals(min, max));
+            facts.extend(proposals_phrase(Some(min), max));
         }
         if let Some(posted) = self.posted_at {
             facts.push(age(posted, now));
@@ -157,7 +151,7 @@ impl JobCard {
                 self.title_link(TITLE_UNITS)
             ),
             escape(&facts.join(" · ")),
-            format!("👤 {}", self.client.render()),
+            format!("👤 {}", client_line(&self.client)),
         ];
         let summary = one_line(&self.summary);
         if !summary.is_empty() {
@@ -382,24 +376,10 @@ fn status_lines(evaluation: Option<&EvaluationView>, profile: &LoadedProfile, no
 
 /// Budget, client, proposals, posting time, level, duration and workload, skills.
 fn facts(job: &Job, now: DateTime<Utc>) -> String {
-    let c = &job.client;
-    let client = ClientSignals {
-        country: c.country.clone(),
-        payment_verified: c.payment_verified,
-        rating: c.rating,
-        total_spent: c.total_spent,
-        hire_rate: c.hire_rate,
-    };
-    let budget = budget(
-        job.job_type == JobType::Hourly,
-        job.fixed_budget,
-        job.hourly_min,
-        job.hourly_max,
-        job.currency.as_deref(),
-    );
-    let mut lines = vec![format!("💰 {}", escape(&budget)), format!("👤 {}", client.render())];
-    if let Some(p) = job.proposals {
-        lines.push(format!("📨 {}", escape(&proposals(i64::from(p.min), p.max.map(i64::from)))));
+    let mut lines =
+        vec![format!("💰 {}", escape(&budget(&Budget::from(job)))), format!("👤 {}", client_line(&job.client))];
+    if let Some(p) = job.proposals.and_then(|p| proposals_phrase(Some(i64::from(p.min)), p.max.map(i64::from))) {
+        lines.push(format!("📨 {}", escape(&p)));
     }
     if let Some(posted) = job.posted_at {
         lines.push(format!("🕒 Posted {}", escape(&age(posted, now))));
@@ -575,11 +555,7 @@ mod tests {
             currency: Some("USD".into()),
             posted_at: Some(now() - chrono::Duration::minutes(190)),
             proposals: Some((10, Some(15))),
-            client: ClientSignals {
-                country: Some("Vietnam".into()),
-                payment_verified: Some(true),
-                ..Default::default()
-            },
+            client: Client { country: Some("Vietnam".into()), payment_verified: Some(true), ..Default::default() },
             total: 82.5,
             priority: "High".into(),
             summary: "RAG over contract PDFs.".into(),
@@ -668,8 +644,8 @@ mod tests {
         );
         let plain = plain_text(&m).unwrap();
         for part in [
-            "82.5/100 · High · $1,500 fixed · 10–15 proposals · 3h ago",
-            "👤 payment verified ✓ · Vietnam",
+            "82.5/100 · High · $1,500 fixed · 10–15 proposals · 3 h ago",
+            "👤 ✓ payment verified · Vietnam",
             "RAG over contract PDFs.",
             "/job 2058436318428575001",
         ] {
@@ -775,7 +751,7 @@ mod tests {
         let since = Some(now() - chrono::Duration::minutes(90));
         assert_eq!(
             plain_text(&new_jobs(&[], 0, since, now())[0]).unwrap(),
-            "Nothing new since your last /new (1h ago)."
+            "Nothing new since your last /new (1 h ago)."
         );
         let long = "Title (long). ".repeat(15);
         let cards: Vec<JobCard> = (1..=20).map(|r| card(r, &long)).collect();
@@ -785,7 +761,7 @@ mod tests {
             check(m);
         }
         let all = messages.iter().map(|m| plain_text(m).unwrap()).collect::<Vec<_>>().join("\n\n");
-        assert!(all.starts_with("🆕 27 new jobs since your last /new (1h ago)"), "{all}");
+        assert!(all.starts_with("🆕 27 new jobs since your last /new (1 h ago)"), "{all}");
         assert!(all.ends_with("…and 7 more: see /top."), "{all}");
         for r in 1..=20 {
             assert_eq!(all.matches(&format!("/job 20584363184285750{r:02}")).count(), 1, "job {r} once");
@@ -802,12 +778,12 @@ mod tests {
         check(&messages[0]);
         let plain = plain_text(&messages[0]).unwrap();
         for part in [
-            "🔥 Build a RAG pipeline\nScore 82.5/100 · High\nscored by rules 30m ago\n",
+            "🔥 Build a RAG pipeline\nScore 82.5/100 · High\nscored by rules 30 min ago\n",
             "RAG over contract PDFs with pgvector and a FastAPI service.",
             "💰 $4,000 fixed",
-            "👤 rating 4.8/5 · Germany",
+            "👤 ★ 4.8 · Germany",
             "📨 5–10 proposals",
-            "🕒 Posted 5h ago",
+            "🕒 Posted 5 h ago",
             "📋 Expert · 1 to 3 months",
             "🛠 Python, pgvector",
             "Scores\n• Budget 8/10 (weight 25%): A $4,000",
@@ -923,7 +899,7 @@ mod tests {
             "• fixed budget $150 < $500 (*_[]).: 120",
             "Today: 4,000 prompt + 900 completion tokens in 3 evaluations · ≈ $0.0021",
             "• cerebras (gpt-oss-120b): 5",
-            "• uploads/apify_[1].csv — failed · 33 rows · 30 stored · 30 queued · 3 rejected · 0 duplicates · 2h ago",
+            "• uploads/apify_[1].csv — failed · 33 rows · 30 stored · 30 queued · 3 rejected · 0 duplicates · 2 h ago",
             "error: not an export",
             "Audit: ✗ jobs: 12345 stored but 12344 accounted for; 1 job neither evaluated, failing nor queued: \
              j1 (never queued)",

@@ -1,16 +1,19 @@
 //! Small pieces of the bot's messages: escaped and capped text, numbers, money, ages, budgets.
 //! Every function that returns MarkdownV2 says so; the others return plain text to escape.
 
-use chrono::{DateTime, Utc};
-
+use crate::display::{self, Budget};
+use crate::job::Client;
 use crate::profile::filters::money;
 use crate::profile::Priority;
-use crate::telegram::markdown::{escape, escape_code, escape_link_url, utf16_len};
+use crate::telegram::markdown::{escape_code, escape_link_url, utf16_len};
 
 /// The longest URL (escaped, in UTF-16 units) put in a link; longer ones are left out.
 const MAX_URL_UNITS: usize = 1000;
 
-pub use crate::web::format::one_line;
+pub use crate::display::one_line;
+
+/// The longest client line (escaped, in UTF-16 units).
+const CLIENT_UNITS: usize = 200;
 
 /// MarkdownV2: `text` on one line, escaped, shortened with `…` to at most `max_units` UTF-16
 /// units. Never cuts an escape or a character.
@@ -69,17 +72,6 @@ pub fn dollars(x: f64) -> String {
     }
 }
 
-/// How long ago `at` was: `5m ago`, `3h ago`, `4d ago`; `just now` for the future.
-pub fn age(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let minutes = (now - at).num_minutes();
-    match minutes {
-        m if m < 1 => "just now".into(),
-        m if m < 60 => format!("{m}m ago"),
-        m if m < 48 * 60 => format!("{}h ago", m / 60),
-        m => format!("{}d ago", m / (24 * 60)),
-    }
-}
-
 /// The marker shown before a job of this priority (as the alerts use).
 pub fn marker(priority: &str) -> &'static str {
     match Priority::parse(priority) {
@@ -89,84 +81,17 @@ pub fn marker(priority: &str) -> &'static str {
     }
 }
 
-/// An amount in its currency: `$1,500`, `€1,200`, `£900`, or `1,200 CAD` (never `$` for another
-/// currency).
-fn amount(x: f64, currency: Option<&str>) -> String {
-    crate::web::format::amount_text(x, currency)
+/// Plain text: the budget ([`display::budget`]), or `budget not stated`.
+pub fn budget(b: &Budget) -> String {
+    display::budget(b).unwrap_or_else(|| "budget not stated".into())
 }
 
-/// Plain text: `$1,500 fixed`, `$30–$50/h`, `$30/h`, or `budget not stated`. Hourly jobs show
-/// their rate first, other jobs their fixed budget first.
-pub fn budget(
-    hourly: bool,
-    fixed: Option<f64>,
-    hourly_min: Option<f64>,
-    hourly_max: Option<f64>,
-    currency: Option<&str>,
-) -> String {
-    let known = |x: Option<f64>| x.filter(|v| v.is_finite() && *v >= 0.0);
-    let show_hourly = || match (known(hourly_min), known(hourly_max)) {
-        (Some(lo), Some(hi)) if lo != hi => Some(format!("{}–{}/h", amount(lo, currency), amount(hi, currency))),
-        (Some(x), _) | (_, Some(x)) => Some(format!("{}/h", amount(x, currency))),
-        (None, None) => None,
-    };
-    let show_fixed = || known(fixed).map(|b| format!("{} fixed", amount(b, currency)));
-    let shown = if hourly { show_hourly().or_else(show_fixed) } else { show_fixed().or_else(show_hourly) };
-    shown.unwrap_or_else(|| "budget not stated".into())
-}
-
-/// Plain text: `10–15 proposals`, `50+ proposals`, `1 proposal`.
-pub fn proposals(min: i64, max: Option<i64>) -> String {
-    let figure = match max {
-        Some(max) if max != min => format!("{min}–{max}"),
-        Some(_) => min.to_string(),
-        None => format!("{min}+"),
-    };
-    let noun = if figure == "1" { "proposal" } else { "proposals" };
-    format!("{figure} {noun}")
-}
-
-/// What is known of a client.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ClientSignals {
-    pub country: Option<String>,
-    pub payment_verified: Option<bool>,
-    pub rating: Option<f64>,
-    pub total_spent: Option<f64>,
-    pub hire_rate: Option<f64>,
-}
-
-impl ClientSignals {
-    /// MarkdownV2: `payment verified ✓ · rating 4.9/5 · $120,000 spent · hire rate 75% · Country`,
-    /// or `no client details`.
-    pub fn render(&self) -> String {
-        let mut parts = Vec::new();
-        match self.payment_verified {
-            Some(true) => parts.push("payment verified ✓".to_string()),
-            Some(false) => parts.push("payment not verified ✗".to_string()),
-            None => {}
-        }
-        if let Some(r) = self.rating.filter(|r| r.is_finite()) {
-            parts.push(format!("rating {r:.1}/5"));
-        }
-        if let Some(s) = self.total_spent.filter(|s| s.is_finite() && *s >= 0.0) {
-            parts.push(format!("{} spent", money(s)));
-        }
-        if let Some(h) = self.hire_rate.filter(|h| h.is_finite()) {
-            parts.push(format!("hire rate {h:.0}%"));
-        }
-        let mut shown = escape(&parts.join(" · "));
-        if let Some(country) = self.country.as_deref().map(one_line).filter(|c| !c.is_empty()) {
-            if !shown.is_empty() {
-                shown.push_str(" · ");
-            }
-            shown.push_str(&escape_capped(&country, 60));
-        }
-        if shown.is_empty() {
-            "no client details".into()
-        } else {
-            shown
-        }
+/// MarkdownV2: the client's signals ([`display::client_parts`]), escaped and capped, or `no
+/// client details`.
+pub fn client_line(c: &Client) -> String {
+    match display::client(c) {
+        Some(text) => escape_capped(&text, CLIENT_UNITS),
+        None => "no client details".into(),
     }
 }
 
@@ -216,46 +141,32 @@ mod tests {
         assert_eq!((number(81.0), number(82.46), number(f64::NAN)), ("81".into(), "82.5".into(), "?".into()));
         assert_eq!((count(0), count(1234), count(-1_234_567)), ("0".into(), "1,234".into(), "-1,234,567".into()));
         assert_eq!((dollars(0.0), dollars(0.01234), dollars(12.5)), ("$0".into(), "$0.0123".into(), "$12.50".into()));
-        let now = DateTime::from_timestamp(1_000_000_000, 0).unwrap();
-        let ago = |mins: i64| age(now - chrono::Duration::minutes(mins), now);
-        assert_eq!(
-            (ago(-5), ago(0), ago(5), ago(150), ago(60 * 50)),
-            ("just now".into(), "just now".into(), "5m ago".into(), "2h ago".into(), "2d ago".into())
-        );
         assert_eq!((marker("High"), marker("Medium"), marker("Low"), marker("?")), ("🔥", "⭐", "🔹", "🔹"));
     }
 
     #[test]
-    fn budgets_and_proposals_are_shown_as_known() {
-        assert_eq!(budget(false, Some(1500.0), None, None, Some("USD")), "$1,500 fixed");
-        assert_eq!(budget(true, None, Some(30.0), Some(50.0), None), "$30–$50/h");
-        assert_eq!(budget(true, Some(100.0), Some(30.0), None, None), "$30/h");
-        assert_eq!(budget(false, None, None, Some(40.0), Some("EUR")), "€40/h");
-        assert_eq!(budget(false, Some(1200.0), None, None, Some("EUR")), "€1,200 fixed");
-        assert_eq!(budget(true, None, Some(20.0), Some(30.0), Some("GBP")), "£20–£30/h");
-        assert_eq!(budget(false, Some(900.0), None, None, Some("CAD")), "900 CAD fixed");
-        assert_eq!(budget(false, Some(f64::NAN), None, None, None), "budget not stated");
-        assert_eq!(proposals(10, Some(15)), "10–15 proposals");
-        assert_eq!(proposals(50, None), "50+ proposals");
-        assert_eq!(proposals(1, Some(1)), "1 proposal");
-    }
-
-    #[test]
-    fn client_signals_are_escaped() {
-        let c = ClientSignals {
+    fn budgets_and_clients_read_as_the_display_module_says_and_are_escaped() {
+        let b = |hourly, fixed, hourly_min, hourly_max, currency| {
+            budget(&Budget { hourly, fixed, hourly_min, hourly_max, currency })
+        };
+        assert_eq!(b(false, Some(900.0), None, None, Some("CAD")), "900 CAD fixed");
+        assert_eq!(b(true, None, Some(20.0), Some(30.0), Some("GBP")), "£20–£30/h");
+        assert_eq!(b(false, Some(f64::NAN), None, None, None), "budget not stated");
+        let c = Client {
             country: Some("United (States).".into()),
             payment_verified: Some(true),
             rating: Some(4.9),
             total_spent: Some(120_000.0),
             hire_rate: Some(75.0),
+            ..Client::default()
         };
-        let shown = c.render();
+        let shown = client_line(&c);
         assert_eq!(validate(&shown), Ok(()));
         assert_eq!(
             plain_text(&shown).unwrap(),
-            "payment verified ✓ · rating 4.9/5 · $120,000 spent · hire rate 75% · United (States)."
+            "✓ payment verified · ★ 4.9 · $120,000 spent · 75% hire rate · United (States)."
         );
-        assert_eq!(ClientSignals::default().render(), "no client details");
+        assert_eq!(client_line(&Client::default()), "no client details");
     }
 
     #[test]

@@ -95,6 +95,21 @@ pub struct RankingItem {
     pub stale: bool,
 }
 
+impl RankingItem {
+    /// What the ranking knows of the client, as a [`Client`](crate::job::Client) (the signals
+    /// the rankings carry; the others unknown).
+    pub fn client(&self) -> crate::job::Client {
+        crate::job::Client {
+            country: self.client_country.clone(),
+            payment_verified: self.client_payment_verified,
+            rating: self.client_rating,
+            total_spent: self.client_total_spent,
+            hire_rate: self.client_hire_rate,
+            ..Default::default()
+        }
+    }
+}
+
 /// A page of rankings and the cursor of the next one.
 #[derive(Debug, Clone, Serialize)]
 pub struct RankingPage {

@@ -11,11 +11,10 @@
 use std::sync::OnceLock;
 
 use super::markdown::{bold, escape, escape_capped, escape_link_url, link, utf16_len, MAX_MESSAGE};
-use crate::evaluation::{Assessment, RateType};
-use crate::job::{Job, JobType, Proposals};
-use crate::profile::filters::money;
+use crate::display::{self, one_line, Budget};
+use crate::evaluation::Assessment;
+use crate::job::{Job, Proposals};
 use crate::profile::{Criteria, LoadedProfile, Priority, CRITERIA};
-use crate::web::format::one_line;
 
 /// Caps, in UTF-16 units of escaped text.
 const TITLE_UNITS: usize = 300;
@@ -24,6 +23,8 @@ const REASON_UNITS: usize = 600;
 const FLAG_UNITS: usize = 400;
 const RATIONALE_UNITS: usize = 500;
 const SHORT_UNITS: usize = 100;
+/// The client line (escaped).
+const CLIENT_UNITS: usize = 200;
 const URL_UNITS: usize = 1500;
 /// How many red flags are listed at most.
 const MAX_FLAGS: usize = 5;
@@ -149,71 +150,22 @@ fn wrap_italic(escaped: &str) -> String {
     format!("_{escaped}_")
 }
 
-/// An amount in the job's currency: `$1,500`, `€1,200`, `£900`, or `1,200 CAD` (never `$` for
-/// another currency).
-fn amount(x: f64, currency: Option<&str>) -> String {
-    crate::web::format::amount_text(x, currency)
-}
-
-/// `$1,500 fixed`, `$30–$50/h`, `$30/h`, or `not stated`.
+/// `$1,500 fixed`, `$30–$50/h`, `$30/h` ([`display::budget`]), or `not stated`.
 fn budget(job: &Job) -> String {
-    let known = |x: Option<f64>| x.filter(|v| v.is_finite() && *v >= 0.0);
-    let cur = job.currency.as_deref();
-    let fixed = known(job.fixed_budget);
-    let hourly = (known(job.hourly_min), known(job.hourly_max));
-    let show_hourly = || match hourly {
-        (Some(lo), Some(hi)) if lo != hi => Some(format!("{}–{}/h", amount(lo, cur), amount(hi, cur))),
-        (Some(x), _) | (_, Some(x)) => Some(format!("{}/h", amount(x, cur))),
-        (None, None) => None,
-    };
-    let show_fixed = || fixed.map(|b| format!("{} fixed", amount(b, cur)));
-    let shown = match job.job_type {
-        JobType::Hourly => show_hourly().or_else(show_fixed),
-        _ => show_fixed().or_else(show_hourly),
-    };
-    shown.unwrap_or_else(|| "not stated".into())
+    display::budget(&Budget::from(job)).unwrap_or_else(|| "not stated".into())
 }
 
-/// The client's signals, escaped: payment, rating, spend, hire rate, country.
+/// The client's signals ([`display::client`]), escaped and capped, or `no details`.
 fn client(job: &Job) -> String {
-    let c = &job.client;
-    let mut parts = Vec::new();
-    match c.payment_verified {
-        Some(true) => parts.push("payment verified ✓".to_string()),
-        Some(false) => parts.push("payment not verified ✗".to_string()),
-        None => {}
-    }
-    if let Some(rating) = c.rating.filter(|r| r.is_finite()) {
-        let reviews = c.reviews.map(|n| format!(" ({n} reviews)")).unwrap_or_default();
-        parts.push(format!("rating {rating:.1}/5{reviews}"));
-    }
-    if let Some(spent) = c.total_spent.filter(|s| s.is_finite() && *s >= 0.0) {
-        parts.push(format!("{} spent", money(spent)));
-    }
-    if let Some(rate) = c.hire_rate.filter(|r| r.is_finite()) {
-        parts.push(format!("hire rate {rate:.0}%"));
-    }
-    let mut shown = escape(&parts.join(" · "));
-    if let Some(country) = c.country.as_deref().map(one_line).filter(|s| !s.is_empty()) {
-        if !shown.is_empty() {
-            shown.push_str(" · ");
-        }
-        shown.push_str(&escape_capped(&country, SHORT_UNITS));
-    }
-    if shown.is_empty() {
-        "no details".into()
-    } else {
-        shown
+    match display::client(&job.client) {
+        Some(text) => escape_capped(&text, CLIENT_UNITS),
+        None => "no details".into(),
     }
 }
 
-/// `5`, `10–15`, `50+`.
+/// `5`, `10–15`, `50+` ([`display::proposals`]).
 fn proposals(p: Proposals) -> String {
-    match p.max {
-        Some(max) if max != p.min => format!("{}–{max}", p.min),
-        Some(_) => p.min.to_string(),
-        None => format!("{}+", p.min),
-    }
+    display::proposals(Some(i64::from(p.min)), p.max.map(i64::from)).unwrap_or_else(|| display::UNKNOWN.into())
 }
 
 /// The criteria with the highest weight × score, best first (ties in the profile's order).
@@ -246,15 +198,8 @@ fn job_link(job: &Job) -> String {
 
 /// `$4,000 fixed — rationale`, escaped (the alert and the bot's `/job`).
 pub fn suggested_bid(a: &Assessment) -> String {
-    let bid = &a.suggested_bid;
-    let figure = match bid.amount.filter(|x| x.is_finite() && *x >= 0.0) {
-        Some(x) => match bid.rate_type {
-            RateType::Fixed => format!("{} fixed", money(x)),
-            RateType::Hourly => format!("{}/h", money(x)),
-        },
-        None => "no figure".into(),
-    };
-    let rationale = one_line(&bid.rationale);
+    let figure = display::bid(&a.suggested_bid);
+    let rationale = one_line(&a.suggested_bid.rationale);
     if rationale.is_empty() {
         escape(&figure)
     } else {
@@ -265,7 +210,7 @@ pub fn suggested_bid(a: &Assessment) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::job::Client;
+    use crate::job::{Client, JobType};
     use crate::telegram::markdown::{plain_text, validate};
 
     fn job() -> Job {
@@ -318,7 +263,7 @@ mod tests {
             "🔥 Build a RAG pipeline (pgvector) for contracts\n",
             "Score 82.5/100 · High",
             "Budget: $1,500 fixed",
-            "payment verified ✓ · rating 4.9/5 (23 reviews) · $120,000 spent · hire rate 75% · United States",
+            "✓ payment verified · ★ 4.9 (23 reviews) · $120,000 spent · 75% hire rate · United States",
             "Proposals: 10–15",
             // Weights 25/15/20/30/10: technical fit 270, budget 200, clarity 140, client 135.
             "Why\n• Technical fit 9/10: A RAG system over PDFs with pgvector is core expertise.\n• Budget 8/10: A $4,000",
@@ -350,7 +295,7 @@ mod tests {
         j.client = Client::default();
         assert_eq!(client(&j), "no details");
         j.client.payment_verified = Some(false);
-        assert_eq!(client(&j), "payment not verified ✗");
+        assert_eq!(client(&j), "✗ payment not verified");
         assert_eq!(proposals(Proposals { min: 50, max: None }), "50+");
         assert_eq!(proposals(Proposals { min: 5, max: Some(5) }), "5");
         assert_eq!((number(81.0), number(82.46)), ("81".into(), "82.5".into()));

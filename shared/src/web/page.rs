@@ -21,7 +21,9 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
 
-use super::format::{age_text, bid_text, budget_text, client_parts, one_line, proposals_text, score_text};
+use crate::display::{
+    self, age as age_text, bid as bid_text, client_parts, one_line, score as score_text, Budget, UNKNOWN,
+};
 use crate::profile::{Priority, CRITERIA};
 use crate::read::{RankingItem, RankingPage};
 
@@ -384,9 +386,9 @@ fn job_row(item: &RankingItem) -> Markup {
                     (reasons(item))
                 }
             }
-            td.budget data-label="Budget" { (budget_text(item)) }
+            td.budget data-label="Budget" { (display::budget(&Budget::from(item)).unwrap_or_else(|| UNKNOWN.into())) }
             td.client data-label="Client" {
-                @let parts = client_parts(item);
+                @let parts = client_parts(&item.client());
                 @if parts.is_empty() {
                     span.muted { "—" }
                 }
@@ -397,7 +399,9 @@ fn job_row(item: &RankingItem) -> Markup {
                     span.sig.ok[part.starts_with('✓')].bad[part.starts_with('✗')] { (part) }
                 }
             }
-            td.proposals data-label="Proposals" { (proposals_text(item)) }
+            td.proposals data-label="Proposals" {
+                (display::proposals(item.proposals_min.map(i64::from), item.proposals_max.map(i64::from)).unwrap_or_else(|| UNKNOWN.into()))
+            }
             td.age data-label="Age" {
                 @if let Some(posted) = item.posted_at {
                     time datetime=(posted.to_rfc3339_opts(SecondsFormat::Secs, true))
@@ -502,7 +506,7 @@ pub fn error_page(status: u16, message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::web::format::tests::item;
+    use crate::display::tests::item;
 
     const SCRIPT: &str = "<script>alert(1)</script>";
     const IMG: &str = r#""><img src=x onerror=alert(1)>"#;
@@ -740,7 +744,7 @@ mod tests {
         assert!(html.contains(r#"<td class="score" data-label="Score">81.5</td>"#));
         assert!(html.contains(r#"<span class="badge high">High</span>"#));
         assert!(html.contains(r#"<span class="badge medium">Medium</span>"#));
-        assert!(html.contains(r#"<td class="budget" data-label="Budget">$1,500</td>"#));
+        assert!(html.contains(r#"<td class="budget" data-label="Budget">$1,500 fixed</td>"#));
         assert!(html.contains(r#"<span class="sig ok">✓ payment verified</span> · <span class="sig">★ 4.9</span>"#));
         assert!(html.contains(r#"<td class="proposals" data-label="Proposals">10–15</td>"#));
         assert!(
