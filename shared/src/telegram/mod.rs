@@ -3,6 +3,7 @@
 
 pub mod alert;
 pub mod client;
+pub mod html;
 pub mod markdown;
 
 pub use alert::{format_alert, format_alert_weighted};
