@@ -8,10 +8,11 @@
 //! [`FakeTelegram::fail_next_with`]); then handled:
 //!
 //! - `sendMessage` and `editMessageText` check their text like Telegram: 400 `Bad Request:
-//!   message text is empty`; with `parse_mode` `MarkdownV2`, 400 `Bad Request: can't parse
-//!   entities: …` from [`upflow::telegram::markdown::validate`]; 400 `Bad Request: message is
-//!   too long` over 4096 UTF-16 units. The length is that of the text as sent, which is stricter
-//!   than Telegram (it counts the text after parsing) and is the limit upflow keeps to. A sent
+//!   message text is empty`; with `parse_mode` `HTML`, 400 `Bad Request: can't parse
+//!   entities: …` from [`upflow::telegram::html::plain_text`] (a port of Telegram's parser);
+//!   any other `parse_mode` 400 `Bad Request: unsupported parse_mode` (upflow sends HTML only);
+//!   400 `Bad Request: message is too long` over 4096 UTF-16 units of the text as the reader
+//!   sees it, as Telegram counts (upflow keeps the text as sent under the limit). A sent
 //!   message gets `{"message_id":N,"from":…,"chat":…,"date":…,"text":…}`, `text` being what the
 //!   reader sees. Editing a message into exactly what it is gives 400 `Bad Request: message is
 //!   not modified: …`; editing an unknown one 400 `Bad Request: message to edit not found`.
@@ -29,7 +30,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use upflow::telegram::markdown::{plain_text, utf16_len, validate, MAX_MESSAGE};
+use upflow::telegram::html::{plain_text, utf16_len, MAX_MESSAGE};
 use upflow::telegram::TelegramClient;
 
 /// The bot's user id, as in the answer to `getMe`.
@@ -320,18 +321,20 @@ fn chat_id(body: &Value) -> Result<String, (u16, String)> {
 /// The text as sent and as the reader sees it, after Telegram's checks.
 fn checked_text(body: &Value) -> Result<(String, String), (u16, String)> {
     let text = body.get("text").and_then(Value::as_str).unwrap_or("");
-    let markdown_v2 =
-        body.get("parse_mode").and_then(Value::as_str).is_some_and(|m| m.eq_ignore_ascii_case("MarkdownV2"));
-    let plain = if markdown_v2 {
-        validate(text).map_err(|e| (400, format!("Bad Request: can't parse entities: {e}")))?;
-        plain_text(text).expect("validated")
-    } else {
-        text.to_string()
+    let plain = match body.get("parse_mode").and_then(Value::as_str) {
+        None => text.to_string(),
+        Some(mode) if mode.eq_ignore_ascii_case("HTML") => {
+            plain_text(text).map_err(|e| (400, format!("Bad Request: can't parse entities: {e}")))?
+        }
+        // Telegram also takes Markdown and MarkdownV2; upflow sends HTML only, so this stand-in
+        // refuses them rather than let a message in another syntax pass unchecked.
+        Some(_) => return Err(error(400, "Bad Request: unsupported parse_mode")),
     };
     if plain.trim().is_empty() {
         return Err(error(400, "Bad Request: message text is empty"));
     }
-    if utf16_len(text) > MAX_MESSAGE {
+    // Telegram counts the text as the reader sees it, after the entities are parsed.
+    if utf16_len(&plain) > MAX_MESSAGE {
         return Err(error(400, "Bad Request: message is too long"));
     }
     Ok((text.to_string(), plain))

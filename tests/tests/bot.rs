@@ -1,7 +1,7 @@
 //! The Telegram bot end to end: Telegram update JSON handled by `Bot::handle_update` against a
 //! real Postgres (read through pgbouncer in transaction mode) seeded with evaluated fixture jobs
 //! (rules scorer), and the fake Bot API server, which checks every text as Telegram parses
-//! MarkdownV2 and refuses texts over 4096 units.
+//! HTML style and refuses texts over 4096 units.
 
 use std::time::{Duration, Instant};
 
@@ -13,7 +13,7 @@ use upflow::read::{rankings, RankingQuery};
 use upflow::scoring::rules::RulesScorer;
 use upflow::scoring::Scorer;
 use upflow::store::Db;
-use upflow::telegram::markdown::{plain_text, utf16_len, validate, MAX_MESSAGE};
+use upflow::telegram::html::{check as validate, plain_text, utf16_len, MAX_MESSAGE};
 use upflow_tests::db::TestDb;
 use upflow_tests::fake_telegram::{self, FakeTelegram};
 use upflow_tests::fixtures;
@@ -82,7 +82,7 @@ impl Setup {
     }
 }
 
-/// The text as the reader sees it, after checking it is valid MarkdownV2 within the limit.
+/// The text as the reader sees it, after checking it is valid Telegram HTML within the limit.
 fn checked(text: &str) -> String {
     assert_eq!(validate(text), Ok(()), "{text}");
     assert!(utf16_len(text) <= MAX_MESSAGE, "{} units", utf16_len(text));
@@ -222,7 +222,7 @@ async fn start_help_and_unknown_text_get_the_help() {
         assert_eq!(calls.len(), 1, "{text}: {calls:?}");
         assert_eq!(calls[0].0, "sendMessage");
         assert_eq!(calls[0].1["chat_id"], json!(CHAT.to_string()));
-        assert_eq!(calls[0].1["parse_mode"], "MarkdownV2");
+        assert_eq!(calls[0].1["parse_mode"], "HTML");
         let plain = checked(calls[0].1["text"].as_str().unwrap());
         assert!(plain.contains("/top [n] [min_score]") && plain.contains("/job <id>"), "{plain}");
     }
@@ -246,7 +246,7 @@ async fn top_pages_follow_the_ranking_and_buttons_edit_the_message() {
     assert!(at.windows(2).all(|w| w[0] < w[1]), "best first: {at:?}");
     assert!(!first.contains(&format!("/job {}", best[5])));
     assert_eq!(body["reply_markup"], json!({"inline_keyboard": [[{"text": "Next ▶", "callback_data": "top:5:5:"}]]}));
-    assert!(body["text"].as_str().unwrap().contains("](https://www.upwork.com/jobs/"), "titles link to Upwork");
+    assert!(body["text"].as_str().unwrap().contains("<a href=\"https://www.upwork.com/jobs/"), "titles link to Upwork");
     let message_id = 1; // the fake numbers messages from 1
 
     let before = s.fake.calls().len();
@@ -554,7 +554,8 @@ async fn hostile_titles_are_stored_and_rendered_validly() {
         assert!(all.matches(title).count() >= 3, "{title} shown in /top, /job and /new:\n{all}");
     }
     let raw: String = calls.iter().filter_map(|(_, b)| b["text"].as_str()).collect();
-    assert!(raw.contains("\\*\\_\\[\\]\\(\\)\\~\\>\\#\\+\\-\\=\\|\\{\\}\\.\\!"), "escaped as sent");
+    assert!(raw.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "escaped as sent");
+    assert!(!raw.contains("<script>"), "never sent as a tag");
 }
 
 #[tokio::test]

@@ -261,7 +261,7 @@ async fn good_jobs_alert_once_ever_and_telegram_trouble_does_not_fail_the_job() 
     assert_eq!(texts.len() as i64, relevant, "one alert per relevant job");
     assert_eq!(db.scalar("SELECT count(*) FROM alerts WHERE status = 'sent'").await, relevant);
     for t in &texts {
-        upflow::telegram::markdown::validate(t).unwrap();
+        upflow::telegram::html::check(t).unwrap();
         assert!(t.encode_utf16().count() <= 4096);
         assert!(t.contains("upwork.com/jobs/"));
     }

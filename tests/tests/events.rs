@@ -110,7 +110,7 @@ async fn the_events_drive_the_real_handlers() {
     assert_eq!(response.status(), 200);
     let sent = telegram.sent_texts();
     assert_eq!(sent.len(), 1, "/top answered once");
-    upflow::telegram::markdown::validate(&sent[0]).unwrap();
+    upflow::telegram::html::check(&sent[0]).unwrap();
 
     // The same webhook call with a wrong secret: 401, and nothing sent.
     let mut wrong = event("telegram-webhook.json");

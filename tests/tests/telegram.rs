@@ -7,7 +7,7 @@ use serde_json::json;
 use upflow::evaluation::Assessment;
 use upflow::job::{Client, Job, JobType, Proposals};
 use upflow::profile::Priority;
-use upflow::telegram::markdown::{bold, escape, pack, MAX_MESSAGE};
+use upflow::telegram::html::{bold, escape, pack, MAX_MESSAGE};
 use upflow::telegram::{format_alert, TelegramClient, TelegramError};
 use upflow_tests::fake_telegram;
 
@@ -40,10 +40,10 @@ fn job(n: usize, title: &str) -> Job {
 }
 
 #[tokio::test]
-async fn messages_are_sent_as_markdown_v2_without_previews() {
+async fn messages_are_sent_as_html_without_previews() {
     let fake = fake_telegram::start(TOKEN).await;
     let client = fake.client();
-    let text = format!("{} {}", bold("New job:"), escape("a.b (c)!"));
+    let text = format!("{} {}", bold("New job:"), escape("a<b & c > d"));
     let buttons = json!({"inline_keyboard": [[{"text": "Open", "url": "https://example.com"}]]});
     let first = client.send_message("4242", &text, Some(buttons.clone()), None).await.unwrap();
     let second = client.send_message("4242", "plain", None, None).await.unwrap();
@@ -56,7 +56,7 @@ async fn messages_are_sent_as_markdown_v2_without_previews() {
         json!({
             "chat_id": "4242",
             "text": text,
-            "parse_mode": "MarkdownV2",
+            "parse_mode": "HTML",
             "link_preview_options": {"is_disabled": true},
             "reply_markup": buttons,
         })
@@ -120,18 +120,16 @@ async fn server_errors_are_retried_twice() {
 async fn telegram_refusals_are_api_errors_and_not_retried() {
     let fake = fake_telegram::start(TOKEN).await;
     let client = fake.client();
-    let e = client.send_message("1", "Version 1.0", None, None).await.unwrap_err();
+    let e = client.send_message("1", "1 < 2", None, None).await.unwrap_err();
     assert_eq!(
         e,
         TelegramError::Api {
             code: 400,
-            description: "Bad Request: can't parse entities: Character '.' is reserved and \
-                          must be escaped with the preceding '\\'"
-                .into()
+            description: "Bad Request: can't parse entities: Unsupported start tag \"\" at byte offset 2".into()
         }
     );
-    let e = client.send_message("1", "*open bold", None, None).await.unwrap_err();
-    assert!(e.to_string().contains("Can't find end of Bold entity"), "{e}");
+    let e = client.send_message("1", "<b>open bold", None, None).await.unwrap_err();
+    assert!(e.to_string().contains("Can't find end tag corresponding to start tag \"b\""), "{e}");
     let long = escape(&"a".repeat(MAX_MESSAGE + 1));
     let e = client.send_message("1", &long, None, None).await.unwrap_err();
     assert_eq!(e, TelegramError::Api { code: 400, description: "Bad Request: message is too long".into() });

@@ -1,5 +1,5 @@
-//! The bot's messages, in MarkdownV2. Every piece of text from a job, a scorer or an export is
-//! escaped (through [`crate::telegram::markdown`]) and capped in length, and every message is at
+//! The bot's messages, in Telegram's HTML style. Every piece of text from a job, a scorer or an
+//! export is escaped (through [`crate::telegram::html`]) and capped in length, and every message is at
 //! most [`MAX_MESSAGE`] UTF-16 units: a `/top` page is cut to the jobs that fit one message (it
 //! is edited in place when paging), and longer answers are packed into several messages between
 //! jobs or sections with [`pack`], never inside an entity.
@@ -16,7 +16,7 @@ use crate::evaluation::Assessment;
 use crate::job::{Client, Job, JobType};
 use crate::profile::{LoadedProfile, CRITERIA};
 use crate::read::{Audit, EvaluationView, JobDetail, RankingItem, Stats};
-use crate::telegram::markdown::{bold, escape, pack, utf16_len, MAX_MESSAGE};
+use crate::telegram::html::{bold, escape, pack, utf16_len, MAX_MESSAGE};
 
 /// Caps, in UTF-16 units of escaped text.
 const TITLE_UNITS: usize = 200;
@@ -145,7 +145,7 @@ impl JobCard {
         }
         let mut lines = vec![
             format!(
-                "{} {} *{}*",
+                "{} {} <b>{}</b>",
                 bold(&format!("{}.", self.rank)),
                 marker(&self.priority),
                 self.title_link(TITLE_UNITS)
@@ -155,7 +155,7 @@ impl JobCard {
         ];
         let summary = one_line(&self.summary);
         if !summary.is_empty() {
-            lines.push(format!("_{}_", escape_capped(&summary, SUMMARY_UNITS)));
+            lines.push(format!("<i>{}</i>", escape_capped(&summary, SUMMARY_UNITS)));
         }
         lines.push(code_capped(&format!("/job {}", self.job_id), ID_CHARS));
         lines.join("\n")
@@ -212,7 +212,7 @@ pub fn refusal(chat_id: i64) -> String {
 
 /// `/job <id>` for an unknown id.
 pub fn not_found(job_id: &str) -> String {
-    format!("No job with id {}\\.", code_capped(job_id, ID_CHARS))
+    format!("No job with id {}.", code_capped(job_id, ID_CHARS))
 }
 
 /// When something failed inside: the user learns it did, not why.
@@ -316,11 +316,11 @@ pub fn job_report(detail: &JobDetail, profile: &LoadedProfile, now: DateTime<Utc
     let title = one_line(&job.title);
     let title = if title.is_empty() { "(untitled)".to_string() } else { title };
     let priority = evaluation.and_then(|e| e.priority.as_deref()).unwrap_or("");
-    let mut head = vec![format!("{} *{}*", marker(priority), escape_capped(&title, REPORT_TITLE_UNITS))];
+    let mut head = vec![format!("{} <b>{}</b>", marker(priority), escape_capped(&title, REPORT_TITLE_UNITS))];
     head.extend(status_lines(evaluation, profile, now));
     let assessment = evaluation.and_then(|e| e.assessment.as_ref());
     if let Some(summary) = assessment.map(|a| one_line(&a.summary)).filter(|s| !s.is_empty()) {
-        head.push(format!("_{}_", escape_capped(&summary, REPORT_SUMMARY_UNITS)));
+        head.push(format!("<i>{}</i>", escape_capped(&summary, REPORT_SUMMARY_UNITS)));
     }
     let mut blocks = vec![head.join("\n"), facts(job, now)];
     if let Some(a) = assessment {
@@ -527,10 +527,11 @@ mod tests {
     use super::*;
     use crate::job::{Client, Proposals};
     use crate::read::stats::{ByPriority, IngestSummary, Tokens};
-    use crate::telegram::markdown::{plain_text, validate};
+    use crate::telegram::html::{check as validate, plain_text};
 
-    const HOSTILE: [&str; 6] = [
+    const HOSTILE: [&str; 7] = [
         "*_[]()~>#+-=|{}.!",
+        "<b>not bold</b> & &amp; <a href=\"x\">",
         "<script>alert(1)</script>",
         "back\\slash \\ at the end \\",
         "`code` and ```pre``` ||spoiler|| __u__",
@@ -639,7 +640,9 @@ mod tests {
         let m = c.render(now());
         check(&m);
         assert!(
-            m.starts_with("*1\\.* 🔥 *[Build a RAG pipeline \\(pgvector\\)](https://www.upwork.com/jobs/~021)*\n"),
+            m.starts_with(
+                "<b>1.</b> 🔥 <b><a href=\"https://www.upwork.com/jobs/~021\">Build a RAG pipeline (pgvector)</a></b>\n"
+            ),
             "{m}"
         );
         let plain = plain_text(&m).unwrap();
@@ -798,7 +801,9 @@ mod tests {
         ] {
             assert!(plain.contains(part), "{part:?} in\n{plain}");
         }
-        assert!(messages[0].contains("[Open on Upwork](https://www.upwork.com/jobs/~022058436318428575090)"));
+        assert!(
+            messages[0].contains(r#"<a href="https://www.upwork.com/jobs/~022058436318428575090">Open on Upwork</a>"#)
+        );
     }
 
     #[test]

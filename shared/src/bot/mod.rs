@@ -14,7 +14,7 @@
 //!
 //! - [`update`]: the parts of Telegram's `Update` read here.
 //! - [`command`]: commands and `/top` page buttons.
-//! - [`format`] and [`text`]: the MarkdownV2 messages.
+//! - [`format`] and [`text`]: the messages, in Telegram's HTML style.
 //! - [`store`]: the bot's tables and its queries.
 
 pub mod command;

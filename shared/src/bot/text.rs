@@ -1,11 +1,11 @@
 //! Small pieces of the bot's messages: escaped and capped text, numbers, money, ages, budgets.
-//! Every function that returns MarkdownV2 says so; the others return plain text to escape.
+//! Every function that returns Telegram HTML says so; the others return plain text to escape.
 
 use crate::display::{self, Budget};
 use crate::job::Client;
 use crate::profile::filters::money;
 use crate::profile::Priority;
-use crate::telegram::markdown::{escape_code, escape_link_url, utf16_len};
+use crate::telegram::html::{escape, escape_attr, utf16_len};
 
 /// The longest URL (escaped, in UTF-16 units) put in a link; longer ones are left out.
 const MAX_URL_UNITS: usize = 1000;
@@ -15,13 +15,13 @@ pub use crate::display::one_line;
 /// The longest client line (escaped, in UTF-16 units).
 const CLIENT_UNITS: usize = 200;
 
-/// MarkdownV2: `text` on one line, escaped, shortened with `…` to at most `max_units` UTF-16
-/// units. Never cuts an escape or a character.
+/// HTML: `text` on one line, escaped, shortened with `…` to at most `max_units` UTF-16 units.
+/// Never cuts an entity (`&amp;`) or a character.
 pub fn escape_capped(text: &str, max_units: usize) -> String {
-    crate::telegram::markdown::escape_capped(&one_line(text), max_units)
+    crate::telegram::html::escape_capped(&one_line(text), max_units)
 }
 
-/// MarkdownV2: `text` as inline code, shortened to `max_chars` characters.
+/// HTML: `text` as inline code, shortened to `max_chars` characters.
 pub fn code_capped(text: &str, max_chars: usize) -> String {
     let text = one_line(text);
     let shown: String = if text.chars().count() > max_chars {
@@ -32,7 +32,7 @@ pub fn code_capped(text: &str, max_chars: usize) -> String {
     if shown.is_empty() {
         String::new()
     } else {
-        format!("`{}`", escape_code(&shown))
+        format!("<code>{}</code>", escape(&shown))
     }
 }
 
@@ -86,7 +86,7 @@ pub fn budget(b: &Budget) -> String {
     display::budget(b).unwrap_or_else(|| "budget not stated".into())
 }
 
-/// MarkdownV2: the client's signals ([`display::client_parts`]), escaped and capped, or `no
+/// HTML: the client's signals ([`display::client_parts`]), escaped and capped, or `no
 /// client details`.
 pub fn client_line(c: &Client) -> String {
     match display::client(c) {
@@ -101,7 +101,7 @@ pub fn job_url(url: Option<&str>, job_id: &str) -> Option<String> {
     let usable = |u: &str| {
         (u.starts_with("https://") || u.starts_with("http://"))
             && !u.contains(char::is_whitespace)
-            && utf16_len(&escape_link_url(u)) <= MAX_URL_UNITS
+            && utf16_len(&escape_attr(u)) <= MAX_URL_UNITS
     };
     let url = url.map(str::trim).filter(|u| usable(u)).map(str::to_string);
     url.or_else(|| {
@@ -111,28 +111,28 @@ pub fn job_url(url: Option<&str>, job_id: &str) -> Option<String> {
     })
 }
 
-/// MarkdownV2: `[escaped text](url)` for text that is already escaped and not empty.
+/// HTML: `<a href="url">escaped text</a>` for text that is already escaped and not empty.
 pub fn link_escaped(escaped_text: &str, url: &str) -> String {
-    format!("[{escaped_text}]({})", escape_link_url(url))
+    format!("<a href=\"{}\">{escaped_text}</a>", escape_attr(url))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::telegram::markdown::{plain_text, validate};
+    use crate::telegram::html::{check as validate, plain_text};
 
     #[test]
     fn capped_text_is_escaped_and_shortened_safely() {
-        assert_eq!(escape_capped("a.b\n  c", 100), "a\\.b c");
-        let long = "x.".repeat(100);
+        assert_eq!(escape_capped("a<b\n  c", 100), "a&lt;b c");
+        let long = "x&".repeat(100);
         let capped = escape_capped(&long, 21);
         assert!(utf16_len(&capped) <= 21, "{capped}");
-        assert!(capped.ends_with('…') && !capped.ends_with("\\…"), "{capped}");
+        assert!(capped.ends_with('…') && !capped.contains("&…") && !capped.contains("&am…"), "{capped}");
         assert_eq!(validate(&capped), Ok(()));
         let emoji = escape_capped(&"🔥".repeat(50), 11);
         assert_eq!(emoji, format!("{}…", "🔥".repeat(5)));
-        assert_eq!(code_capped("a`b\\c", 10), "`a\\`b\\\\c`");
-        assert_eq!(code_capped("abcdef", 4), "`abc…`");
+        assert_eq!(code_capped("a<b&c", 10), "<code>a&lt;b&amp;c</code>");
+        assert_eq!(code_capped("abcdef", 4), "<code>abc…</code>");
         assert_eq!(code_capped("", 4), "");
     }
 
@@ -178,10 +178,10 @@ mod tests {
         assert_eq!(job_url(Some("javascript:alert(1)"), "~01b"), Some("https://www.upwork.com/jobs/~01b".into()));
         assert_eq!(job_url(Some("https://x y"), "123"), None);
         assert_eq!(job_url(None, "~"), None);
-        let long = format!("https://example.com/{}", ")".repeat(600));
+        let long = format!("https://example.com/{}", "&".repeat(300));
         assert_eq!(job_url(Some(&long), "1"), None);
-        let l = link_escaped("a\\.b", "https://e.com/a)b");
-        assert_eq!(l, "[a\\.b](https://e.com/a\\)b)");
+        let l = link_escaped("a &amp; b", "https://e.com/?a=1&b=\"2\"");
+        assert_eq!(l, "<a href=\"https://e.com/?a=1&amp;b=&quot;2&quot;\">a &amp; b</a>");
         assert_eq!(validate(&l), Ok(()));
     }
 }

@@ -1,4 +1,4 @@
-//! The Telegram alert for one scored job: a single MarkdownV2 message with the title, score and
+//! The Telegram alert for one scored job: a single HTML-style message with the title, score and
 //! priority, budget, client signals, proposals, the strongest reasons, red flags, the suggested
 //! bid and the link to the job.
 //!
@@ -10,7 +10,7 @@
 
 use std::sync::OnceLock;
 
-use super::markdown::{bold, escape, escape_capped, escape_link_url, link, utf16_len, MAX_MESSAGE};
+use super::html::{bold, escape, escape_attr, escape_capped, link, utf16_len, MAX_MESSAGE};
 use crate::display::{self, one_line, Budget};
 use crate::evaluation::Assessment;
 use crate::job::{Job, Proposals};
@@ -142,12 +142,12 @@ fn fit(left: &mut usize, prefix: String, text: &str, cap: usize) -> Option<Strin
 
 /// `*escaped*` (the text is already escaped).
 fn wrap_bold(escaped: &str) -> String {
-    format!("*{escaped}*")
+    format!("<b>{escaped}</b>")
 }
 
-/// `_escaped_` (the text is already escaped).
+/// `<i>escaped</i>` (the text is already escaped).
 fn wrap_italic(escaped: &str) -> String {
-    format!("_{escaped}_")
+    format!("<i>{escaped}</i>")
 }
 
 /// `$1,500 fixed`, `$30–$50/h`, `$30/h` ([`display::budget`]), or `not stated`.
@@ -189,7 +189,7 @@ fn job_link(job: &Job) -> String {
             let id = job.job_id.trim();
             id.starts_with('~').then(|| format!("https://www.upwork.com/jobs/{id}"))
         })
-        .filter(|u| utf16_len(&escape_link_url(u)) <= URL_UNITS && !u.contains(char::is_whitespace));
+        .filter(|u| utf16_len(&escape_attr(u)) <= URL_UNITS && !u.contains(char::is_whitespace));
     match url {
         Some(url) => link("Open on Upwork", &url),
         None => format!("Job id: {}", escape_capped(&one_line(&job.job_id), SHORT_UNITS)),
@@ -211,7 +211,7 @@ pub fn suggested_bid(a: &Assessment) -> String {
 mod tests {
     use super::*;
     use crate::job::{Client, JobType};
-    use crate::telegram::markdown::{plain_text, validate};
+    use crate::telegram::html::{check as validate, plain_text};
 
     fn job() -> Job {
         Job {
@@ -275,8 +275,8 @@ mod tests {
             assert!(plain.contains(expected), "{expected:?} missing from\n{plain}");
         }
         assert!(!plain.contains("• Client") && !plain.contains("• Competition"), "three reasons");
-        assert!(m.contains("[Open on Upwork](https://www.upwork.com/jobs/~01abc?source=rss)"));
-        assert!(m.starts_with("🔥 *Build a RAG pipeline \\(pgvector\\) for contracts*\n"));
+        assert!(m.contains(r#"<a href="https://www.upwork.com/jobs/~01abc?source=rss">Open on Upwork</a>"#));
+        assert!(m.starts_with("🔥 <b>Build a RAG pipeline (pgvector) for contracts</b>\n"));
     }
 
     #[test]
@@ -305,7 +305,7 @@ mod tests {
         check(&m);
         assert!(m.starts_with("🔹 ") && m.contains("Job id: 123"), "{m}");
         j.job_id = "~02xyz".into();
-        assert!(job_link(&j).contains("(https://www.upwork.com/jobs/~02xyz)"));
+        assert!(job_link(&j).contains(r#"href="https://www.upwork.com/jobs/~02xyz""#));
     }
 
     #[test]
@@ -324,6 +324,7 @@ mod tests {
     fn hostile_text_is_escaped_everywhere() {
         for hostile in [
             "*_[]()~>#+-=|{}.!",
+            "<b>not bold</b> & &amp; <a href=\"x\">",
             "<script>alert(1)</script>",
             "back\\slash \\ at the end \\",
             "`code` and ```pre```",
@@ -356,7 +357,7 @@ mod tests {
         j.title = "A very long title. ".repeat(530); // about 10,000 characters
         assert!(j.title.len() >= 10_000);
         j.client.country = Some("(".repeat(5000));
-        j.url = Some(format!("https://www.upwork.com/jobs/~01?{}", ")".repeat(700)));
+        j.url = Some(format!("https://www.upwork.com/jobs/~01?{}", "&".repeat(280)));
         let mut a = Assessment::example();
         let long = "Reason with reserved characters: (a) b.c! ".repeat(200);
         for key in CRITERIA {
@@ -373,7 +374,7 @@ mod tests {
         a.suggested_bid.rationale = long;
         let m = format_alert(&j, &a, 99.0, Priority::High);
         check(&m);
-        assert!(m.contains("[Open on Upwork](https://www.upwork.com/jobs/~01?\\)\\)"));
+        assert!(m.contains(r#"<a href="https://www.upwork.com/jobs/~01?&amp;&amp;"#));
         let plain = plain_text(&m).unwrap();
         assert!(plain.contains("A very long title. A very long title."));
         assert!(plain.contains("…"), "long texts are shortened");

@@ -228,7 +228,7 @@ impl TelegramClient {
         }
     }
 
-    /// Sends `text` (MarkdownV2, link previews off) to `chat_id`; returns the message's id.
+    /// Sends `text` (HTML style, link previews off) to `chat_id`; returns the message's id.
     pub async fn send_message(
         &self,
         chat_id: &str,
@@ -239,7 +239,7 @@ impl TelegramClient {
         let mut body = json!({
             "chat_id": chat_id,
             "text": text,
-            "parse_mode": "MarkdownV2",
+            "parse_mode": "HTML",
             "link_preview_options": {"is_disabled": true},
         });
         if let Some(markup) = reply_markup {
@@ -252,7 +252,7 @@ impl TelegramClient {
             .ok_or_else(|| TelegramError::BadResponse("sendMessage: no message_id".into()))
     }
 
-    /// Replaces the text (MarkdownV2, link previews off) and buttons of a sent message. An
+    /// Replaces the text (HTML style, link previews off) and buttons of a sent message. An
     /// unchanged message is an error for which [`TelegramError::is_message_not_modified`] holds.
     pub async fn edit_message_text(
         &self,
@@ -266,7 +266,7 @@ impl TelegramClient {
             "chat_id": chat_id,
             "message_id": message_id,
             "text": text,
-            "parse_mode": "MarkdownV2",
+            "parse_mode": "HTML",
             "link_preview_options": {"is_disabled": true},
         });
         if let Some(markup) = reply_markup {

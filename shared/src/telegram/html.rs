@@ -1,8 +1,9 @@
 //! Telegram's HTML style (`parse_mode: "HTML"`): escaping ([`escape`], [`escape_attr`],
 //! [`escape_capped`]), small formatting helpers ([`bold`], [`italic`], [`code`], [`link`]), a
 //! checker that parses text the way Telegram does ([`check`], [`plain_text`]) and packing of
-//! formatted blocks into messages under Telegram's length limit ([`pack`]). It replaces
-//! [`super::markdown`], whose escaping rules are much easier to get wrong.
+//! formatted blocks into messages under Telegram's length limit ([`pack`]). It replaced
+//! MarkdownV2, whose eighteen reserved characters were much easier to get wrong: HTML needs
+//! only `&`, `<` and `>` escaped.
 //!
 //! The checker is a port of Telegram's own parser (tdlib's `parse_html`), with one deliberate
 //! difference: an `&` that does not start one of the entities Telegram knows (`&lt;`, `&gt;`,
