@@ -8,6 +8,7 @@ pub mod aws;
 pub mod blob;
 pub mod bot;
 pub mod config;
+pub mod decision;
 pub mod display;
 pub mod evaluate;
 pub mod evaluation;

@@ -66,3 +66,15 @@ pub fn state(db: Db, profile: LoadedProfile, api_token: Option<&str>) -> api::Ap
         scorer: api::state::ScorerInUse { scorer: "rules".into(), model: None },
     }
 }
+
+/// `GET url`: the status and the JSON body (`Null` when it is not JSON).
+pub async fn get(url: &str) -> (u16, serde_json::Value) {
+    let r = reqwest::get(url).await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// `POST url` with a JSON body: the status and the JSON body (`Null` when it is not JSON).
+pub async fn post(url: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+    let r = reqwest::Client::new().post(url).json(&body).send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(serde_json::Value::Null))
+}

@@ -2,15 +2,9 @@
 //! cursor pagination with inserts between pages, 400s, 404, stats, health, auth on and off.
 
 use serde_json::Value;
-use upflow_tests::api::{evaluate, profile, seed_evaluated, serve, state};
+use upflow_tests::api::{evaluate, get, profile, seed_evaluated, serve, state};
 use upflow_tests::db::TestDb;
 use upflow_tests::seed::store_export;
-
-async fn get(url: &str) -> (u16, Value) {
-    let r = reqwest::get(url).await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
 
 fn key(item: &Value) -> (f64, String, String) {
     (

@@ -62,6 +62,13 @@ pub fn ranking_query(params: &HashMap<String, String>, profile: &LoadedProfile) 
             _ => return Err(bad("relevant", format!("{v:?} is not true, false or all"))),
         };
     }
+    if let Some(v) = get("not_for_me") {
+        query.include_not_for_me = match v.to_ascii_lowercase().as_str() {
+            "include" | "true" | "1" | "yes" => true,
+            "exclude" | "false" | "0" | "no" => false,
+            _ => return Err(bad("not_for_me", format!("{v:?} is not include or exclude"))),
+        };
+    }
     Ok(query)
 }
 

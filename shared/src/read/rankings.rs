@@ -38,6 +38,8 @@ pub struct RankingQuery {
     pub q: Option<String>,
     /// `Some(true)` (the default) shows only relevant jobs; `None` shows all.
     pub relevant: Option<bool>,
+    /// Also the jobs whose latest decision is "not for me" (left out by default).
+    pub include_not_for_me: bool,
 }
 
 impl RankingQuery {
@@ -53,6 +55,7 @@ impl RankingQuery {
             since: None,
             q: None,
             relevant: Some(true),
+            include_not_for_me: false,
         }
     }
 }
@@ -200,6 +203,10 @@ fn conditions(query: &RankingQuery) -> (String, Params) {
                 push(&mut sql, " AND e.total < ?", Box::new(high), Type::FLOAT8);
             }
         }
+    }
+    if !query.include_not_for_me {
+        // Per ranked row, one probe of the jobs' primary key; the walk stays the ranking's.
+        sql.push_str(" AND NOT EXISTS (SELECT 1 FROM jobs d WHERE d.job_id = e.job_id AND d.decision = 'not_for_me')");
     }
     if let Some(since) = query.since {
         push(&mut sql, " AND e.posted_at > ?", Box::new(since), Type::TIMESTAMPTZ);

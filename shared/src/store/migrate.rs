@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (12, "search_keyword", include_str!("../../migrations/0012_search_keyword.sql")),
     (13, "full_text_search", include_str!("../../migrations/0013_full_text_search.sql")),
     (14, "workload", include_str!("../../migrations/0014_workload.sql")),
+    (15, "decisions", include_str!("../../migrations/0015_decisions.sql")),
 ];
 
 /// The advisory lock key that serialises migrations ("upflow" in ASCII).

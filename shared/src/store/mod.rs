@@ -8,6 +8,7 @@
 pub mod alerts;
 pub mod claims;
 pub mod connect;
+pub mod decisions;
 pub mod evaluations;
 pub mod failures;
 pub mod ingests;

@@ -1,6 +1,7 @@
 //! The routes.
 
 pub mod api;
+pub mod decisions;
 pub mod page;
 pub mod webhook;
 
@@ -21,6 +22,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(api::health))
         .route("/rankings", get(api::rankings))
         .route("/jobs/{id}", get(api::job))
+        .route("/jobs/{id}/decisions", get(decisions::list).post(decisions::record))
         .route("/stats", get(api::stats))
         .route("/", get(page::page))
         .route("/telegram/webhook", post(webhook::webhook))

@@ -1,0 +1,93 @@
+//! Decisions on jobs (issue 11) through the api router against real Postgres: recorded as
+//! events with the score they were made at, listed newest first, "not for me" leaving the
+//! default rankings (and only until a later decision), bad bodies refused, unknown jobs 404.
+
+use serde_json::{json, Value};
+use upflow_tests::api::{get, post, profile, seed_evaluated, serve, state};
+use upflow_tests::db::TestDb;
+
+fn ids(page: &Value) -> Vec<String> {
+    page["items"].as_array().unwrap().iter().map(|i| i["job_id"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn not_for_me_leaves_the_rankings_until_decided_otherwise() {
+    let db = TestDb::new().await;
+    let pool = db.migrated_pool().await;
+    let p = profile();
+    seed_evaluated(&pool, &p).await;
+    let server = serve(state(pool, p.clone(), None)).await;
+    let base = &server.base_url;
+
+    let (_, page) = get(&format!("{base}/rankings?limit=200")).await;
+    let before = ids(&page);
+    let word =
+        page["items"][0]["title"].as_str().unwrap().split_whitespace().find(|w| w.len() > 3).unwrap().to_string();
+    let (top, second) = (before[0].clone(), before[1].clone());
+
+    let (status, event) =
+        post(&format!("{base}/jobs/{top}/decisions"), json!({"decision": "not_for_me", "reason": "budget"})).await;
+    assert_eq!(status, 201, "{event}");
+    assert_eq!((event["decision"].as_str(), event["reason"].as_str()), (Some("not_for_me"), Some("budget")));
+    assert_eq!(event["source"], "api");
+    let scored: f64 = db
+        .client()
+        .await
+        .query_one("SELECT total FROM evaluations WHERE job_id = $1 AND is_latest", &[&top])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(event["total"].as_f64(), Some(scored), "the decision keeps the score it was made at");
+
+    let (_, after) = get(&format!("{base}/rankings?limit=200")).await;
+    let after = ids(&after);
+    assert_eq!(after.len(), before.len() - 1);
+    assert!(!after.contains(&top) && after[0] == second, "the next job moves up");
+    let (_, with) = get(&format!("{base}/rankings?limit=200&not_for_me=include")).await;
+    assert_eq!(ids(&with), before, "asked for, it is still there, in its place");
+    // Text search leaves it out too.
+    let (_, searched) = get(&format!("{base}/rankings?limit=200&q={word}")).await;
+    assert!(!ids(&searched).contains(&top), "{word}");
+    let (_, searched) = get(&format!("{base}/rankings?limit=200&q={word}&not_for_me=include")).await;
+    assert!(ids(&searched).contains(&top), "{word}");
+
+    // A later decision brings it back; both are kept, newest first.
+    let (status, _) = post(&format!("{base}/jobs/{top}/decisions"), json!({"decision": "applied"})).await;
+    assert_eq!(status, 201);
+    let (_, back) = get(&format!("{base}/rankings?limit=200")).await;
+    assert_eq!(ids(&back), before);
+    let (status, list) = get(&format!("{base}/jobs/{top}/decisions")).await;
+    assert_eq!(status, 200);
+    let decisions: Vec<&str> =
+        list["decisions"].as_array().unwrap().iter().map(|d| d["decision"].as_str().unwrap()).collect();
+    assert_eq!(decisions, ["applied", "not_for_me"]);
+    let latest: String =
+        db.client().await.query_one("SELECT decision FROM jobs WHERE job_id = $1", &[&top]).await.unwrap().get(0);
+    assert_eq!(latest, "applied");
+}
+
+#[tokio::test]
+async fn bad_decisions_are_refused_and_unknown_jobs_are_404() {
+    let db = TestDb::new().await;
+    let pool = db.migrated_pool().await;
+    let p = profile();
+    let ids = seed_evaluated(&pool, &p).await;
+    let server = serve(state(pool, p.clone(), None)).await;
+    let base = &server.base_url;
+    let job = &ids[0];
+    for (body, parameter) in [
+        (json!({"decision": "maybe"}), "decision"),
+        (json!({"decision": "applied", "reason": "budget"}), "reason"),
+        (json!({"decision": "not_for_me", "reason": "vibes"}), "reason"),
+    ] {
+        let (status, error) = post(&format!("{base}/jobs/{job}/decisions"), body.clone()).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(error.to_string().contains(parameter), "{body}: {error}");
+    }
+    assert_eq!(db.scalar("SELECT count(*) FROM decisions").await, 0, "nothing recorded");
+    let (status, _) = post(&format!("{base}/jobs/nope/decisions"), json!({"decision": "won"})).await;
+    assert_eq!(status, 404);
+    assert_eq!(get(&format!("{base}/jobs/nope/decisions")).await.0, 404);
+    let (status, list) = get(&format!("{base}/jobs/{job}/decisions")).await;
+    assert_eq!((status, list["decisions"].as_array().map(Vec::len)), (200, Some(0)));
+}
