@@ -651,3 +651,77 @@ async fn a_group_gets_answers_to_what_is_addressed_to_the_bot() {
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert!(sent[0].contains("private"), "{}", sent[0]);
 }
+
+/// The decisions stored for `job_id`, oldest first, as `decision/reason/source`.
+async fn decisions_of(s: &Setup, job_id: &str) -> Vec<String> {
+    let client = s.pool.get().await.unwrap();
+    client
+        .query_typed(
+            "SELECT decision || '/' || coalesce(reason, '-') || '/' || source FROM decisions WHERE job_id = $1 ORDER BY id",
+            &[(&job_id, tokio_postgres::types::Type::TEXT)],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+#[tokio::test]
+async fn decision_buttons_record_once_and_not_for_me_leaves_top() {
+    let s = setup().await;
+    let best = best_ids(&s, 2).await;
+    let job = &best[0];
+
+    // The /job report's last message carries the decision buttons, all within 64 bytes.
+    let before = s.fake.calls().len();
+    s.say(CHAT, &format!("/job {job}")).await;
+    let calls = s.calls_since(before);
+    let (_, last) = calls.last().unwrap();
+    let keyboard = &last["reply_markup"]["inline_keyboard"];
+    let data: Vec<&str> = keyboard
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row.as_array().unwrap().iter().map(|b| b["callback_data"].as_str().unwrap()))
+        .collect();
+    assert_eq!(data.len(), 5, "{keyboard}");
+    assert!(data.iter().all(|d| d.len() <= 64 && d.ends_with(job.as_str())), "{data:?}");
+    let not_for_me = keyboard[0][1]["callback_data"].as_str().unwrap();
+    assert_eq!(keyboard[0][1]["text"], "Not for me");
+
+    // "Not for me" asks why: the buttons become the reason chips, nothing is recorded yet.
+    let before = s.fake.calls().len();
+    s.press(CHAT, 7, not_for_me).await.unwrap();
+    let calls = s.calls_since(before);
+    let methods: Vec<&str> = calls.iter().map(|(m, _)| m.as_str()).collect();
+    assert_eq!(methods, ["answerCallbackQuery", "editMessageReplyMarkup"]);
+    assert_eq!(calls[1].1["message_id"], 7);
+    let chips = &calls[1].1["reply_markup"]["inline_keyboard"][0];
+    assert_eq!(chips[0]["text"], "Budget");
+    assert!(decisions_of(&s, job).await.is_empty());
+
+    // A chip records it, once, even when Telegram delivers the update twice.
+    let budget = callback(5000, CHAT, 7, chips[0]["callback_data"].as_str().unwrap());
+    let before = s.fake.calls().len();
+    s.bot.handle_update(&budget).await.unwrap();
+    s.bot.handle_update(&budget).await.unwrap();
+    assert_eq!(decisions_of(&s, job).await, ["not_for_me/budget/telegram"]);
+    let calls = s.calls_since(before);
+    assert_eq!(calls[0].1["text"], "Recorded: Not for me (Budget)");
+    assert_eq!(calls[1].1["reply_markup"]["inline_keyboard"][0][1]["text"], "✓ Not for me · Budget");
+
+    // The job has left /top.
+    let before = s.fake.calls().len();
+    s.say(CHAT, "/top 5").await;
+    let top = &s.sent_since(before)[0];
+    assert!(!top.contains(&format!("/job {job}")) && top.contains(&format!("/job {}", best[1])), "{top}");
+
+    // A foreign chat's press is refused and records nothing.
+    s.press(FOREIGN, 7, &format!("d:w:{job}")).await.unwrap();
+    assert_eq!(decisions_of(&s, job).await, ["not_for_me/budget/telegram"]);
+    // An unknown job is answered, not recorded.
+    let before = s.fake.calls().len();
+    s.press(CHAT, 7, "d:a:no-such-job").await.unwrap();
+    assert_eq!(s.calls_since(before)[0].1["text"], "This job is no longer stored.");
+}

@@ -265,6 +265,12 @@ async fn good_jobs_alert_once_ever_and_telegram_trouble_does_not_fail_the_job() 
         assert!(t.encode_utf16().count() <= 4096);
         assert!(t.contains("upwork.com/jobs/"));
     }
+    // Each alert carries the decision buttons for its own job.
+    for (_, body) in telegram.calls().iter().filter(|(m, b)| m == "sendMessage" && b["text"].is_string()) {
+        let press = body["reply_markup"]["inline_keyboard"][0][0]["callback_data"].as_str().unwrap_or("");
+        let job = press.strip_prefix("d:a:").unwrap_or_else(|| panic!("no Applied button: {body}"));
+        assert!(ids.iter().any(|id| id == job), "{job}");
+    }
     // Redelivered: no second alert.
     evaluator::handle(sqs_event(&messages), soon(120), &ev).await;
     assert_eq!(telegram.sent_texts().len() as i64, relevant);

@@ -615,7 +615,7 @@ mod tests {
     }
 
     fn detail(job: Job, evaluations: Vec<EvaluationView>) -> JobDetail {
-        JobDetail { job, first_seen_at: now(), last_seen_at: now(), evaluations }
+        JobDetail { job, first_seen_at: now(), last_seen_at: now(), evaluations, decisions: vec![] }
     }
 
     #[test]

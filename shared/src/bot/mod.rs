@@ -17,6 +17,7 @@
 //! - [`format`] and [`text`]: the messages, in Telegram's HTML style.
 //! - [`store`]: the bot's tables and its queries.
 
+pub mod buttons;
 pub mod command;
 pub mod format;
 pub mod store;
@@ -31,10 +32,12 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tracing::{debug, info, warn};
 
+use self::buttons::{DecisionPress, Press};
 use self::command::{Command, TopRequest};
 use self::format::{JobCard, TopPage};
 use self::update::{BotIdentity, CallbackQuery, Message, Update};
 use crate::config::{optional, required, ConfigError};
+use crate::decision::{Choice, Source};
 use crate::profile::LoadedProfile;
 use crate::store::Db;
 use crate::telegram::{TelegramClient, TelegramError};
@@ -315,7 +318,12 @@ impl Bot {
                 match detail {
                     None => self.send(chat, &format::not_found(&id), None, deadline).await.map(drop),
                     Some(detail) => {
-                        self.send_all(chat, &format::job_report(&detail, &self.profile, Utc::now()), deadline).await
+                        let messages = format::job_report(&detail, &self.profile, Utc::now());
+                        let Some((last, first)) = messages.split_last() else { return Ok(()) };
+                        self.send_all(chat, first, deadline).await?;
+                        let chosen =
+                            detail.decisions.first().map(|e| Choice { decision: e.decision, reason: e.reason });
+                        self.send(chat, last, buttons::keyboard(&detail.job.job_id, chosen), deadline).await.map(drop)
                     }
                 }
             }
@@ -357,6 +365,9 @@ impl Bot {
             info!(chat, "button press from a chat that is not allowed; refused");
             return Ok(ack(Some("Sorry, this bot is private.")).await?);
         }
+        if let Some(press) = query.data.as_deref().and_then(DecisionPress::decode) {
+            return self.on_decision(chat, query, press, deadline).await;
+        }
         let request = query.data.as_deref().and_then(TopRequest::decode);
         let (Some(request), Some(message)) = (request, query.message.as_ref()) else {
             return Ok(ack(Some("This button no longer works: send /top.")).await?);
@@ -377,6 +388,51 @@ impl Bot {
         };
         acknowledged?;
         edited
+    }
+
+    /// A decision button: "Not for me" swaps the buttons for the reason chips; any other records
+    /// the decision (as a Telegram one) and marks it on the buttons. The press is acknowledged
+    /// with what was recorded, or why nothing was.
+    async fn on_decision(
+        &self,
+        chat: i64,
+        query: &CallbackQuery,
+        press: DecisionPress,
+        deadline: Instant,
+    ) -> Result<(), BotError> {
+        let (text, markup) = match press.press {
+            Press::AskReason => (None, buttons::reason_keyboard(&press.job_id)),
+            Press::Choose(choice) => {
+                let client = self.client().await?;
+                let recorded = crate::store::decisions::record(&**client, &press.job_id, choice, Source::Telegram)
+                    .await
+                    .map_err(BotError::db)?;
+                drop(client);
+                match recorded {
+                    None => (Some("This job is no longer stored.".to_string()), None),
+                    Some(event) => {
+                        info!(chat, job_id = %event.job_id, decision = event.decision.as_str(), "decision recorded");
+                        let reason = choice.reason.map(|r| format!(" ({})", r.label())).unwrap_or_default();
+                        (
+                            Some(format!("Recorded: {}{reason}", choice.decision.label())),
+                            buttons::keyboard(&press.job_id, Some(choice)),
+                        )
+                    }
+                }
+            }
+        };
+        let acknowledged = self.telegram.answer_callback_query(&query.id, text.as_deref(), Some(deadline)).await;
+        if let (Some(markup), Some(message)) = (markup, query.message.as_ref()) {
+            let edit = self
+                .telegram
+                .edit_message_reply_markup(&chat.to_string(), message.message_id, markup, Some(deadline))
+                .await;
+            match edit {
+                Err(e) if e.is_message_not_modified() => {}
+                other => other?,
+            }
+        }
+        Ok(acknowledged?)
     }
 
     /// The `/top` page for `request`.

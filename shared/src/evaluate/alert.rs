@@ -114,7 +114,9 @@ impl Alerter {
             };
             format_alert_weighted(job, &assessment, total, priority, criteria)
         };
-        let sent = self.client.send_message(&self.chat_id, &text, None, Some(deadline.into_std())).await;
+        // The decision buttons (Applied, Not for me, …), answered by the bot's webhook.
+        let buttons = crate::bot::buttons::keyboard(&job.job_id, None);
+        let sent = self.client.send_message(&self.chat_id, &text, buttons, Some(deadline.into_std())).await;
         let client = db.get().await.context("connect to Postgres")?;
         match sent {
             Ok(message_id) => {

@@ -16,6 +16,8 @@ pub struct JobDetail {
     pub first_seen_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub evaluations: Vec<EvaluationView>,
+    /// What the freelancer did with the job, newest first.
+    pub decisions: Vec<crate::store::decisions::DecisionEvent>,
 }
 
 /// One evaluation of a job.
@@ -73,5 +75,6 @@ pub async fn job_detail(client: &impl GenericClient, job_id: &str) -> anyhow::Re
             evaluated_at: r.get(13),
         })
         .collect();
-    Ok(Some(JobDetail { job, first_seen_at: row.get(0), last_seen_at: row.get(1), evaluations }))
+    let decisions = crate::store::decisions::for_job(client, job_id).await?;
+    Ok(Some(JobDetail { job, first_seen_at: row.get(0), last_seen_at: row.get(1), evaluations, decisions }))
 }

@@ -276,6 +276,19 @@ impl TelegramClient {
     }
 
     /// Acknowledges a button press, with an optional short notice shown to the user.
+    /// Replaces the buttons of a sent message (its text unchanged). Unchanged buttons are an
+    /// error for which [`TelegramError::is_message_not_modified`] holds.
+    pub async fn edit_message_reply_markup(
+        &self,
+        chat_id: &str,
+        message_id: i64,
+        reply_markup: Value,
+        deadline: Option<Instant>,
+    ) -> Result<(), TelegramError> {
+        let body = json!({"chat_id": chat_id, "message_id": message_id, "reply_markup": reply_markup});
+        self.call("editMessageReplyMarkup", &body, deadline).await.map(drop)
+    }
+
     pub async fn answer_callback_query(
         &self,
         callback_query_id: &str,
