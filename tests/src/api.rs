@@ -78,3 +78,14 @@ pub async fn post(url: &str, body: serde_json::Value) -> (u16, serde_json::Value
     let r = reqwest::Client::new().post(url).json(&body).send().await.unwrap();
     (r.status().as_u16(), r.json().await.unwrap_or(serde_json::Value::Null))
 }
+
+/// A database of its own seeded with evaluated jobs ([`seed_evaluated`]) and the api serving
+/// it without a token: the database (keep it alive), the server, the profile and the seeded ids.
+pub async fn seeded_server() -> (crate::db::TestDb, ApiServer, LoadedProfile, Vec<String>) {
+    let db = crate::db::TestDb::new().await;
+    let pool = db.migrated_pool().await;
+    let p = profile();
+    let ids = seed_evaluated(&pool, &p).await;
+    let server = serve(state(pool, p.clone(), None)).await;
+    (db, server, p, ids)
+}

@@ -2,7 +2,7 @@
 //! cursor pagination with inserts between pages, 400s, 404, stats, health, auth on and off.
 
 use serde_json::Value;
-use upflow_tests::api::{evaluate, get, profile, seed_evaluated, serve, state};
+use upflow_tests::api::{evaluate, get, profile, seed_evaluated, seeded_server, serve, state};
 use upflow_tests::db::TestDb;
 use upflow_tests::seed::store_export;
 
@@ -23,11 +23,7 @@ fn sorted_best_first(items: &[Value]) -> bool {
 
 #[tokio::test]
 async fn rankings_are_ordered_and_every_filter_narrows_them() {
-    let db = TestDb::new().await;
-    let pool = db.migrated_pool().await;
-    let p = profile();
-    seed_evaluated(&pool, &p).await;
-    let server = serve(state(pool, p.clone(), None)).await;
+    let (db, server, _, _) = seeded_server().await;
     let base = &server.base_url;
 
     let (status, all) = get(&format!("{base}/rankings?limit=200&relevant=all")).await;
@@ -134,11 +130,7 @@ async fn cursors_stay_stable_while_new_jobs_arrive() {
 
 #[tokio::test]
 async fn bad_parameters_unknown_jobs_stats_and_health() {
-    let db = TestDb::new().await;
-    let pool = db.migrated_pool().await;
-    let p = profile();
-    let ids = seed_evaluated(&pool, &p).await;
-    let server = serve(state(pool, p.clone(), None)).await;
+    let (_db, server, p, ids) = seeded_server().await;
     let base = &server.base_url;
 
     for (query, parameter) in [

@@ -3,8 +3,7 @@
 //! default rankings (and only until a later decision), bad bodies refused, unknown jobs 404.
 
 use serde_json::{json, Value};
-use upflow_tests::api::{get, post, profile, seed_evaluated, serve, state};
-use upflow_tests::db::TestDb;
+use upflow_tests::api::{get, post, seeded_server};
 
 fn ids(page: &Value) -> Vec<String> {
     page["items"].as_array().unwrap().iter().map(|i| i["job_id"].as_str().unwrap().to_string()).collect()
@@ -12,11 +11,7 @@ fn ids(page: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn not_for_me_leaves_the_rankings_until_decided_otherwise() {
-    let db = TestDb::new().await;
-    let pool = db.migrated_pool().await;
-    let p = profile();
-    seed_evaluated(&pool, &p).await;
-    let server = serve(state(pool, p.clone(), None)).await;
+    let (db, server, _, _) = seeded_server().await;
     let base = &server.base_url;
 
     let (_, page) = get(&format!("{base}/rankings?limit=200")).await;
@@ -68,11 +63,7 @@ async fn not_for_me_leaves_the_rankings_until_decided_otherwise() {
 
 #[tokio::test]
 async fn bad_decisions_are_refused_and_unknown_jobs_are_404() {
-    let db = TestDb::new().await;
-    let pool = db.migrated_pool().await;
-    let p = profile();
-    let ids = seed_evaluated(&pool, &p).await;
-    let server = serve(state(pool, p.clone(), None)).await;
+    let (db, server, _, ids) = seeded_server().await;
     let base = &server.base_url;
     let job = &ids[0];
     for (body, parameter) in [
@@ -90,4 +81,52 @@ async fn bad_decisions_are_refused_and_unknown_jobs_are_404() {
     assert_eq!(get(&format!("{base}/jobs/nope/decisions")).await.0, 404);
     let (status, list) = get(&format!("{base}/jobs/{job}/decisions")).await;
     assert_eq!((status, list["decisions"].as_array().map(Vec::len)), (200, Some(0)));
+}
+
+#[tokio::test]
+async fn stats_line_the_decisions_up_with_the_bands_and_criteria() {
+    let (db, server, p, _) = seeded_server().await;
+    let base = &server.base_url;
+    let (_, stats) = get(&format!("{base}/stats")).await;
+    assert_eq!(stats["decisions"]["decided"], 0);
+    let jobs_in = |stats: &Value, band: &str| {
+        stats["decisions"]["by_band"].as_array().unwrap().iter().find(|b| b["band"] == band).unwrap().clone()
+    };
+    let all_jobs: i64 = ["High", "Medium", "Low"].iter().map(|b| jobs_in(&stats, b)["jobs"].as_i64().unwrap()).sum();
+    assert_eq!(all_jobs, db.scalar("SELECT count(*) FROM evaluations WHERE is_latest AND status = 'scored'").await);
+
+    let (_, page) = get(&format!("{base}/rankings?limit=200&relevant=all")).await;
+    let items = page["items"].as_array().unwrap();
+    let (best, worst) = (&items[0], &items[items.len() - 1]);
+    let band = |item: &Value| {
+        let total = item["total"].as_f64().unwrap();
+        let t = p.profile.priority;
+        if total >= t.high {
+            "High"
+        } else if total >= t.medium {
+            "Medium"
+        } else {
+            "Low"
+        }
+    };
+    for decision in ["applied", "interview", "won"] {
+        post(&format!("{base}/jobs/{}/decisions", best["job_id"].as_str().unwrap()), json!({"decision": decision}))
+            .await;
+    }
+    post(
+        &format!("{base}/jobs/{}/decisions", worst["job_id"].as_str().unwrap()),
+        json!({"decision": "not_for_me", "reason": "skills"}),
+    )
+    .await;
+
+    let (_, stats) = get(&format!("{base}/stats")).await;
+    assert_eq!(stats["decisions"]["decided"], 2);
+    let b = jobs_in(&stats, band(best));
+    assert_eq!((b["applied"].as_i64(), b["interview"].as_i64(), b["won"].as_i64()), (Some(1), Some(1), Some(1)));
+    let w = jobs_in(&stats, band(worst));
+    assert!(w["not_for_me"] == 1, "{w}");
+    let budget =
+        stats["decisions"]["by_criterion"].as_array().unwrap().iter().find(|c| c["criterion"] == "budget").unwrap();
+    assert_eq!(budget["mean_applied"], best["assessment"]["scores"]["budget"]["score"]);
+    assert_eq!(budget["mean_not_for_me"], worst["assessment"]["scores"]["budget"]["score"]);
 }

@@ -15,7 +15,7 @@ use crate::display::{ago as age, proposals_phrase, Budget};
 use crate::evaluation::Assessment;
 use crate::job::{Client, Job, JobType};
 use crate::profile::{LoadedProfile, CRITERIA};
-use crate::read::{Audit, EvaluationView, JobDetail, RankingItem, Stats};
+use crate::read::{Audit, DecisionStats, EvaluationView, JobDetail, RankingItem, Stats};
 use crate::telegram::html::{bold, escape, pack, utf16_len, MAX_MESSAGE};
 
 /// Caps, in UTF-16 units of escaped text.
@@ -450,7 +450,7 @@ fn audit_line(a: &Audit) -> String {
 
 /// `/stats`: stored, evaluated and pending jobs, priorities, filters, tokens and cost, scorers
 /// and recent imports.
-pub fn stats(s: &Stats, now: DateTime<Utc>) -> Vec<String> {
+pub fn stats(s: &Stats, decided: &DecisionStats, now: DateTime<Utc>) -> Vec<String> {
     let p = &s.by_priority;
     let mut jobs = vec![
         format!("📊 {} · profile {}", bold("upflow stats"), code_capped(&s.profile_version, ID_CHARS)),
@@ -519,7 +519,45 @@ pub fn stats(s: &Stats, now: DateTime<Utc>) -> Vec<String> {
         }
         blocks.push(lines.join("\n"));
     }
+    blocks.push(decisions(decided));
     pack(&blocks, MAX_MESSAGE)
+}
+
+/// How the decisions line up with the scores: per band the share applied to, won and "not for
+/// me"; per criterion the mean score of the jobs applied to against those "not for me".
+fn decisions(d: &DecisionStats) -> String {
+    if d.decided == 0 {
+        return format!(
+            "{}\n{}",
+            bold("Decisions"),
+            escape("None yet: use the buttons under an alert or a /job report.")
+        );
+    }
+    let mut lines = vec![bold(&format!("Decisions ({} jobs)", count(d.decided)))];
+    for b in &d.by_band {
+        let share = b.applied_share().map(|p| format!(" · {p:.0}% applied")).unwrap_or_default();
+        lines.push(escape(&format!(
+            "• {}: {} jobs{share} · {} interview · {} won · {} lost · {} not for me",
+            b.band,
+            count(b.jobs),
+            count(b.interview),
+            count(b.won),
+            count(b.lost),
+            count(b.not_for_me)
+        )));
+    }
+    let means: Vec<String> = d
+        .by_criterion
+        .iter()
+        .filter_map(|c| match (c.mean_applied, c.mean_not_for_me) {
+            (None, None) => None,
+            (a, n) => Some(format!("{} {} vs {}", c.label, a.map_or("—".into(), number), n.map_or("—".into(), number))),
+        })
+        .collect();
+    if !means.is_empty() {
+        lines.push(escape(&format!("Mean score, applied vs not for me: {}", means.join(" · "))));
+    }
+    lines.join("\n")
 }
 
 #[cfg(test)]
@@ -891,10 +929,37 @@ mod tests {
             }],
             audit: audit_of(12_345, 1),
         };
-        let messages = stats(&s, now());
+        let none = DecisionStats::default();
+        assert!(plain_text(&stats(&s, &none, now())[0]).unwrap().contains("Decisions\nNone yet"));
+        let decided = DecisionStats {
+            by_band: vec![crate::read::decisions::BandDecisions {
+                band: "High".into(),
+                jobs: 12,
+                applied: 9,
+                not_for_me: 1,
+                interview: 3,
+                won: 2,
+                lost: 1,
+            }],
+            by_criterion: vec![crate::read::decisions::CriterionDecisions {
+                criterion: "budget",
+                label: "Budget",
+                mean_applied: Some(8.25),
+                mean_not_for_me: Some(3.0),
+            }],
+            decided: 10,
+        };
+        let messages = stats(&s, &decided, now());
         assert_eq!(messages.len(), 1);
         check(&messages[0]);
         let plain = plain_text(&messages[0]).unwrap();
+        assert!(
+            plain.contains(
+                "Decisions (10 jobs)\n• High: 12 jobs · 75% applied · 3 interview · 2 won · 1 lost · 1 not for me"
+            ),
+            "{plain}"
+        );
+        assert!(plain.contains("Mean score, applied vs not for me: Budget 8.2 vs 3"), "{plain}");
         for part in [
             "upflow stats · profile abcdef0123456789",
             "Jobs stored: 12,345",

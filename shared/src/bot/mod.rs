@@ -331,8 +331,11 @@ impl Bot {
                 let client = self.client().await?;
                 let stats =
                     crate::read::stats(&**client, &self.profile.version, RECENT_INGESTS).await.map_err(BotError::db)?;
+                let decided = crate::read::decision_stats(&**client, self.profile.profile.priority)
+                    .await
+                    .map_err(BotError::db)?;
                 drop(client);
-                self.send_all(chat, &format::stats(&stats, Utc::now()), deadline).await
+                self.send_all(chat, &format::stats(&stats, &decided, Utc::now()), deadline).await
             }
             Command::New => self.new_jobs(chat, deadline).await,
         }

@@ -3,12 +3,14 @@
 
 pub mod audit;
 pub mod cursor;
+pub mod decisions;
 pub mod detail;
 pub mod rankings;
 pub mod stats;
 
 pub use audit::{audit, Audit};
 pub use cursor::Cursor;
+pub use decisions::{decision_stats, DecisionStats};
 pub use detail::{job_detail, EvaluationView, JobDetail};
 pub use rankings::{rankings, RankingItem, RankingPage, RankingQuery};
 pub use stats::{stats, Stats};

@@ -74,6 +74,7 @@ pub async fn job(State(state): State<AppState>, Path(id): Path<String>) -> Resul
 pub async fn stats(State(state): State<AppState>) -> Result<Response, ApiError> {
     let client = client(&state).await?;
     let stats = upflow::read::stats(&**client, &state.profile.version, 10).await?;
+    let decisions = upflow::read::decision_stats(&**client, state.profile.profile.priority).await?;
     // What the evaluator last scored with is what is in use; the api's own configuration is the
     // fallback (it does not hold the Cerebras key in AWS).
     let latest = client
@@ -91,6 +92,7 @@ pub async fn stats(State(state): State<AppState>) -> Result<Response, ApiError> 
         "profile": {"name": state.profile.profile.name, "version": state.profile.version},
         "scorer_in_use": scorer_in_use,
         "stats": stats,
+        "decisions": decisions,
     }))
     .into_response())
 }
