@@ -130,3 +130,43 @@ async fn stats_line_the_decisions_up_with_the_bands_and_criteria() {
     assert_eq!(budget["mean_applied"], best["assessment"]["scores"]["budget"]["score"]);
     assert_eq!(budget["mean_not_for_me"], worst["assessment"]["scores"]["budget"]["score"]);
 }
+
+#[tokio::test]
+async fn the_page_has_a_decision_form_per_row_that_records_and_comes_back() {
+    let (db, server, _, _) = seeded_server().await;
+    let base = &server.base_url;
+    let html = reqwest::get(format!("{base}/?priority=High")).await.unwrap().text().await.unwrap();
+    let (_, page) = get(&format!("{base}/rankings?priority=High&limit=200")).await;
+    let first = page["items"][0]["job_id"].as_str().unwrap().to_string();
+    assert!(html.contains(&format!(r#"<input type="hidden" name="job_id" value="{first}">"#)), "each row has its form");
+    assert!(html.contains(r#"<form class="decide" method="post" action="/decide">"#));
+    assert!(html.contains(r#"<button type="submit" name="decision" value="not_for_me">Not for me</button>"#));
+
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let form =
+        [("job_id", first.as_str()), ("back", "/?priority=High"), ("reason", "client"), ("decision", "not_for_me")];
+    let r = no_redirects.post(format!("{base}/decide")).form(&form).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(r.headers()["location"], "/?priority=High");
+    let source: String = db
+        .client()
+        .await
+        .query_one("SELECT decision || '/' || reason || '/' || source FROM decisions WHERE job_id = $1", &[&first])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(source, "not_for_me/client/page");
+    let html = reqwest::get(format!("{base}/?priority=High")).await.unwrap().text().await.unwrap();
+    assert!(!html.contains(&format!(r#"value="{first}""#)), "the job has left the page");
+
+    // The reason select goes with every button: it counts only for "not for me". A foreign
+    // `back` is not followed; an unknown job is a 404.
+    let form = [("job_id", first.as_str()), ("back", "//evil.example/"), ("reason", "client"), ("decision", "won")];
+    let r = no_redirects.post(format!("{base}/decide")).form(&form).send().await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/"));
+    let latest: String =
+        db.client().await.query_one("SELECT decision FROM jobs WHERE job_id = $1", &[&first]).await.unwrap().get(0);
+    assert_eq!(latest, "won");
+    let r = no_redirects.post(format!("{base}/decide")).form(&[("job_id", "nope"), ("decision", "won")]).send().await;
+    assert_eq!(r.unwrap().status().as_u16(), 404);
+}

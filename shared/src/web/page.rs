@@ -21,6 +21,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
 
+use crate::decision::{Decision, Reason};
 use crate::display::{
     self, age as age_text, bid as bid_text, client_parts, one_line, score as score_text, Budget, UNKNOWN,
 };
@@ -158,6 +159,8 @@ td.score{font-weight:700;font-size:1.1rem;font-variant-numeric:tabular-nums}
 td.title{min-width:16rem;overflow-wrap:anywhere}
 td.title>a,td.title>.t{font-weight:600}
 td.budget,td.proposals,td.age{white-space:nowrap}
+form.decide{margin:.4rem 0 0;display:flex;flex-wrap:wrap;gap:.3rem}
+form.decide button,form.decide select{font:inherit;font-size:.8rem;padding:.15rem .5rem}
 td.client{font-size:.88rem;color:var(--muted);min-width:12rem}
 .sig{white-space:nowrap}
 .ok{color:var(--high)}
@@ -269,6 +272,7 @@ fn document(title: &str, body: Markup) -> String {
 /// loses access. `profile_name` is shown in the header.
 pub fn rankings_page(page: &RankingPage, filters: &PageFilters, token: Option<&str>, profile_name: &str) -> String {
     let token = given(token);
+    let decide = Decide::new(filters, token);
     let profile_name = one_line(profile_name);
     let body = html! {
         header {
@@ -305,7 +309,7 @@ pub fn rankings_page(page: &RankingPage, filters: &PageFilters, token: Option<&s
                         }
                         tbody {
                             @for item in &page.items {
-                                (job_row(item))
+                                (job_row(item, &decide))
                             }
                         }
                     }
@@ -360,7 +364,7 @@ fn filter_form(filters: &PageFilters, token: Option<&str>) -> Markup {
 }
 
 /// One job: its row, and in its title cell the reasons behind its score.
-fn job_row(item: &RankingItem) -> Markup {
+fn job_row(item: &RankingItem, decide: &Decide) -> Markup {
     let title = one_line(&item.title);
     let title = if title.is_empty() { "(untitled)".to_string() } else { title };
     let total = score_text(item.total);
@@ -385,6 +389,7 @@ fn job_row(item: &RankingItem) -> Markup {
                     summary { "Why " (total) ": scores, red flags, bid" }
                     (reasons(item))
                 }
+                (decision_form(&item.job_id, decide))
             }
             td.budget data-label="Budget" { (display::budget(&Budget::from(item)).unwrap_or_else(|| UNKNOWN.into())) }
             td.client data-label="Client" {
@@ -411,6 +416,46 @@ fn job_row(item: &RankingItem) -> Markup {
                 } @else {
                     (age_text(item.age_hours))
                 }
+            }
+        }
+    }
+}
+
+/// Where a row's decision form posts (`/decide`, with the token when the page has one) and
+/// the page it returns to.
+struct Decide {
+    action: String,
+    back: String,
+}
+
+impl Decide {
+    fn new(filters: &PageFilters, token: Option<&str>) -> Decide {
+        let action = match given(token) {
+            Some(t) => format!("/decide?token={}", utf8_percent_encode(t, QUERY_VALUE)),
+            None => "/decide".into(),
+        };
+        Decide { action, back: page_url(filters, None, token) }
+    }
+}
+
+/// A row's decision controls: Applied, Not for me (with an optional reason), Interview, Won,
+/// Lost, as one form without script; `POST /decide` records the decision and sends the browser
+/// back to the page.
+fn decision_form(job_id: &str, decide: &Decide) -> Markup {
+    html! {
+        form.decide method="post" action=(decide.action) {
+            input type="hidden" name="job_id" value=(job_id);
+            input type="hidden" name="back" value=(decide.back);
+            button type="submit" name="decision" value="applied" { "Applied" }
+            select name="reason" aria-label="Why not for me" {
+                option value="" { "(no reason)" }
+                @for r in Reason::ALL {
+                    option value=(r.as_str()) { (r.label()) }
+                }
+            }
+            button type="submit" name="decision" value="not_for_me" { "Not for me" }
+            @for d in [Decision::Interview, Decision::Won, Decision::Lost] {
+                button type="submit" name="decision" value=(d.as_str()) { (d.label()) }
             }
         }
     }

@@ -25,6 +25,7 @@ pub fn router(state: AppState) -> Router {
         .route("/jobs/{id}/decisions", get(decisions::list).post(decisions::record))
         .route("/stats", get(api::stats))
         .route("/", get(page::page))
+        .route("/decide", post(page::decide))
         .route("/telegram/webhook", post(webhook::webhook))
         .layer(middleware::from_fn(answer_in_time))
         .layer(middleware::from_fn_with_state(state.clone(), crate::auth::require_token))

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use upflow::web::page::{rankings_page, PageFilters};
 
 use super::api::client;
-use crate::error::PageError;
+use crate::error::{ApiError, PageError};
 use crate::params::ranking_query;
 use crate::state::AppState;
 
@@ -41,4 +41,62 @@ pub async fn page(
     let token = state.api_token.as_ref().and(params.get("token").map(String::as_str));
     let html = rankings_page(&page, &filters, token, &state.profile.profile.name);
     Ok((html_headers(), html).into_response())
+}
+
+/// Where `POST /decide` may send the browser back to: a path on this site (`/…`, never `//…`,
+/// which a browser reads as another host), else the page.
+fn back_to(back: Option<&String>) -> String {
+    match back {
+        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => b.clone(),
+        _ => "/".into(),
+    }
+}
+
+/// `POST /decide`: a decision from the page's form (`job_id`, `decision`, `reason` for "not for
+/// me"), recorded as a page decision; then 303 back to the page it came from.
+pub async fn decide(
+    State(state): State<AppState>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    use upflow::decision::{Choice, Decision, Reason, Source};
+    let bad = |parameter: &'static str, message: String| PageError(ApiError::BadParameter { parameter, message });
+    let job_id = form.get("job_id").map(|s| s.trim()).filter(|s| !s.is_empty());
+    let job_id = job_id.ok_or_else(|| bad("job_id", "missing".into()))?;
+    let decision = form.get("decision").map(String::as_str).unwrap_or("");
+    let decision =
+        Decision::parse(decision).ok_or_else(|| bad("decision", format!("{decision:?} is not a decision")))?;
+    // The form sends its reason select with every button; it counts only for "not for me".
+    let reason = match (decision, form.get("reason").map(|r| r.trim()).filter(|r| !r.is_empty())) {
+        (Decision::NotForMe, Some(r)) => {
+            Some(Reason::parse(r).ok_or_else(|| bad("reason", format!("{r:?} is not a reason")))?)
+        }
+        _ => None,
+    };
+    let choice = Choice::new(decision, reason).map_err(|e| bad("reason", e))?;
+    let client = client(&state).await.map_err(PageError)?;
+    let recorded = upflow::store::decisions::record(&**client, job_id, choice, Source::Page)
+        .await
+        .map_err(|e| PageError(e.into()))?;
+    if recorded.is_none() {
+        return Err(PageError(ApiError::NotFound(format!("job {job_id}"))));
+    }
+    let location = back_to(form.get("back"));
+    let mut headers = html_headers();
+    headers.insert(header::LOCATION, HeaderValue::from_str(&location).unwrap_or(HeaderValue::from_static("/")));
+    Ok((axum::http::StatusCode::SEE_OTHER, headers).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_only_sends_the_browser_back_to_itself() {
+        let back = |s: &str| back_to(Some(&s.to_string()));
+        assert_eq!(back("/?priority=High&token=t"), "/?priority=High&token=t");
+        assert_eq!(back("//evil.example/"), "/");
+        assert_eq!(back("https://evil.example/"), "/");
+        assert_eq!(back("/\\evil.example"), "/");
+        assert_eq!(back_to(None), "/");
+    }
 }
