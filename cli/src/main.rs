@@ -51,6 +51,8 @@ enum Command {
     Rescore(commands::rescore::Args),
     /// Set or show the Telegram bot's webhook.
     Telegram(commands::telegram::Args),
+    /// Work on the criteria profile: `upflow profile tune` suggests weights from your decisions.
+    Profile(commands::profile::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,5 +72,6 @@ fn main() -> ExitCode {
         Command::Audit(args) => commands::audit::run(&args),
         Command::Rescore(args) => commands::rescore::run(&args),
         Command::Telegram(args) => commands::telegram::run(&args),
+        Command::Profile(args) => commands::profile::run(&args),
     }
 }

@@ -5,6 +5,7 @@ pub mod audit_table;
 pub mod local;
 pub mod migrate;
 pub mod parse;
+pub mod profile;
 pub mod rescore;
 pub mod score;
 pub mod table;

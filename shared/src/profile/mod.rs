@@ -5,6 +5,7 @@
 //! another. A profile's version is a hash of its parsed content, stored with every evaluation.
 
 pub mod filters;
+pub mod tune;
 
 use serde::{Deserialize, Serialize};
 
@@ -118,6 +119,16 @@ impl Criteria {
             CriterionKey::Clarity => &self.clarity,
             CriterionKey::TechnicalFit => &self.technical_fit,
             CriterionKey::Competition => &self.competition,
+        }
+    }
+
+    pub fn get_mut(&mut self, key: CriterionKey) -> &mut Criterion {
+        match key {
+            CriterionKey::Budget => &mut self.budget,
+            CriterionKey::Client => &mut self.client,
+            CriterionKey::Clarity => &mut self.clarity,
+            CriterionKey::TechnicalFit => &mut self.technical_fit,
+            CriterionKey::Competition => &mut self.competition,
         }
     }
 }

@@ -118,3 +118,46 @@ impl BandDecisions {
         (self.jobs > 0).then(|| 100.0 * self.applied as f64 / self.jobs as f64)
     }
 }
+
+/// A scored job as the tuning sees it: its five criterion scores (in [`CRITERIA`] order, 0-10)
+/// under its latest evaluation, and what was decided on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredJob {
+    pub job_id: String,
+    pub scores: [f64; 5],
+    /// Any decision of applied, interview, won or lost.
+    pub went_for: bool,
+    /// The latest decision is "not for me".
+    pub not_for_me: bool,
+}
+
+/// Every job with a scored latest evaluation, with its scores and decisions.
+pub async fn scored_jobs(client: &impl GenericClient) -> anyhow::Result<Vec<ScoredJob>> {
+    let scores: Vec<String> = CRITERIA
+        .iter()
+        .map(|k| format!("coalesce((e.assessment->'scores'->'{}'->>'score')::float8, 0)", k.as_str()))
+        .collect();
+    let rows = client
+        .query_typed(
+            &format!(
+                "SELECT e.job_id, {}, coalesce(d.went_for, false), coalesce(j.decision = 'not_for_me', false)
+                 FROM evaluations e JOIN jobs j ON j.job_id = e.job_id
+                 LEFT JOIN (SELECT job_id, bool_or(decision <> 'not_for_me') AS went_for
+                            FROM decisions GROUP BY job_id) d ON d.job_id = e.job_id
+                 WHERE e.is_latest AND e.status = 'scored'",
+                scores.join(", ")
+            ),
+            &[],
+        )
+        .await
+        .context("scored jobs with their decisions")?;
+    Ok(rows
+        .iter()
+        .map(|r| ScoredJob {
+            job_id: r.get(0),
+            scores: std::array::from_fn(|i| r.get(1 + i)),
+            went_for: r.get(6),
+            not_for_me: r.get(7),
+        })
+        .collect())
+}
