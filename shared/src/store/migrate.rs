@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (13, "full_text_search", include_str!("../../migrations/0013_full_text_search.sql")),
     (14, "workload", include_str!("../../migrations/0014_workload.sql")),
     (15, "decisions", include_str!("../../migrations/0015_decisions.sql")),
+    (16, "not_for_me_index", include_str!("../../migrations/0016_not_for_me_index.sql")),
 ];
 
 /// The advisory lock key that serialises migrations ("upflow" in ASCII).
