@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use upflow::config::DatabaseConfig;
 use upflow::profile::tune::{self, Example};
-use upflow::profile::{LoadedProfile, PriorityThresholds, CRITERIA};
+use upflow::profile::{LoadedProfile, Priority, Profile, CRITERIA};
 use upflow::read::decisions::{scored_jobs, ScoredJob};
 
 #[derive(clap::Args)]
@@ -74,7 +74,7 @@ async fn tune_profile(write: Option<PathBuf>) -> anyhow::Result<ExitCode> {
         tune::PRIOR
     );
     let suggested = s.weights.map(f64::from);
-    print_changes(&jobs, &current, &suggested, loaded.profile.priority);
+    print_changes(&jobs, &current, &suggested, &loaded.profile);
     match write {
         None => println!("\nnothing written: run again with --write PATH to save the tuned profile"),
         Some(path) => {
@@ -93,7 +93,8 @@ async fn tune_profile(write: Option<PathBuf>) -> anyhow::Result<ExitCode> {
 
 /// What the suggested weights change on the stored jobs: the top 20, the High band, and where
 /// the decided jobs land.
-fn print_changes(jobs: &[ScoredJob], current: &[f64; 5], suggested: &[f64; 5], t: PriorityThresholds) {
+fn print_changes(jobs: &[ScoredJob], current: &[f64; 5], suggested: &[f64; 5], profile: &Profile) {
+    let t = profile.priority;
     let ranked = |w: &[f64; 5]| {
         let mut order: Vec<(f64, &str)> = jobs.iter().map(|j| (tune::total(&j.scores, w), j.job_id.as_str())).collect();
         order.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(a.1)));
@@ -102,7 +103,7 @@ fn print_changes(jobs: &[ScoredJob], current: &[f64; 5], suggested: &[f64; 5], t
     let (before, after) = (ranked(current), ranked(suggested));
     let stay = after.iter().filter(|id| before.contains(id)).count();
     let high = |w: &[f64; 5], keep: &dyn Fn(&ScoredJob) -> bool| {
-        jobs.iter().filter(|j| keep(j) && tune::total(&j.scores, w) >= t.high).count()
+        jobs.iter().filter(|j| keep(j) && profile.priority_of(tune::total(&j.scores, w)) == Priority::High).count()
     };
     let all = |_: &ScoredJob| true;
     let went = |j: &ScoredJob| j.went_for;
@@ -110,8 +111,8 @@ fn print_changes(jobs: &[ScoredJob], current: &[f64; 5], suggested: &[f64; 5], t
     let moved = jobs
         .iter()
         .filter(|j| {
-            let band = |x: f64| u8::from(x >= t.medium) + u8::from(x >= t.high);
-            band(tune::total(&j.scores, current)) != band(tune::total(&j.scores, suggested))
+            let band = |w: &[f64; 5]| profile.priority_of(tune::total(&j.scores, w));
+            band(current) != band(suggested)
         })
         .count();
     println!("\non the {} stored jobs, with the suggested weights:", jobs.len());

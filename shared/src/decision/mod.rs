@@ -57,11 +57,6 @@ impl Decision {
     pub fn parse(s: &str) -> Option<Decision> {
         Decision::ALL.into_iter().find(|d| d.as_str() == s.trim())
     }
-
-    /// Whether the freelancer went for the job (applied, or got further).
-    pub fn went_for(self) -> bool {
-        !matches!(self, Decision::NotForMe)
-    }
 }
 
 impl Reason {
@@ -141,7 +136,6 @@ mod tests {
             assert_eq!(Reason::parse(r.as_str()), Some(r));
         }
         assert_eq!(Decision::parse("Not for me"), None);
-        assert!(!Decision::NotForMe.went_for() && Decision::Won.went_for());
     }
 
     #[test]

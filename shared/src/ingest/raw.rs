@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// A job's original record.
 #[derive(Debug, Clone)]
@@ -49,11 +49,6 @@ impl Raw {
             }
         }
     }
-
-    /// Whether no record is kept (`upflow parse --no-raw`, jobs made in code).
-    pub fn is_null(&self) -> bool {
-        matches!(self, Raw::Value(Value::Null))
-    }
 }
 
 impl Default for Raw {
@@ -65,12 +60,6 @@ impl Default for Raw {
 impl From<Value> for Raw {
     fn from(v: Value) -> Self {
         Raw::Value(v)
-    }
-}
-
-impl From<Map<String, Value>> for Raw {
-    fn from(m: Map<String, Value>) -> Self {
-        Raw::Value(Value::Object(m))
     }
 }
 
@@ -128,6 +117,5 @@ mod tests {
         assert_ne!(r, row(&["", "title", "budget", "skills"], &["0", "Build a bot", "", "['Go']"]));
         let back: Raw = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
         assert_eq!(back, r);
-        assert!(!r.is_null() && Raw::default().is_null());
     }
 }

@@ -9,16 +9,14 @@
 //! suggestion), and rounded to whole numbers that still add up to 100. With too few decisions,
 //! or decisions of one kind only, there is nothing to learn and no suggestion is made.
 
-use crate::profile::{CriterionKey, CRITERIA};
-
 /// Decisions of each kind needed before a suggestion is made.
 pub const MIN_EACH: usize = 5;
 
 /// How many decisions count as much as the current weights in the blend.
 pub const PRIOR: f64 = 50.0;
 
-/// One decided job: its five criterion scores (0-10, in [`CRITERIA`] order) and whether the
-/// freelancer went for it.
+/// One decided job: its five criterion scores (0-10, in [`CRITERIA`](crate::profile::CRITERIA)
+/// order) and whether the freelancer went for it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Example {
     pub scores: [f64; 5],
@@ -28,10 +26,11 @@ pub struct Example {
 /// The fitted model and the weights it suggests.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
-    /// Per criterion (in [`CRITERIA`] order): the coefficient on the 0-1 scaled score.
+    /// Per criterion (in [`CRITERIA`](crate::profile::CRITERIA) order): the coefficient on the
+    /// 0-1 scaled score.
     pub coefficients: [f64; 5],
     pub intercept: f64,
-    /// Whole-number weights adding up to 100, in [`CRITERIA`] order.
+    /// Whole-number weights adding up to 100, in [`CRITERIA`](crate::profile::CRITERIA) order.
     pub weights: [u32; 5],
     /// The share of the suggestion in the blend with the current weights.
     pub evidence_share: f64,
@@ -63,8 +62,8 @@ fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// Fits the model on `examples` and suggests weights from `current` (in [`CRITERIA`] order,
-/// adding up to 100).
+/// Fits the model on `examples` and suggests weights from `current` (in
+/// [`CRITERIA`](crate::profile::CRITERIA) order, adding up to 100).
 pub fn suggest(examples: &[Example], current: [f64; 5]) -> Result<Suggestion, NoSuggestion> {
     let went_for = examples.iter().filter(|e| e.went_for).count();
     let not_for_me = examples.len() - went_for;
@@ -132,11 +131,6 @@ fn whole_percent(shares: [f64; 5]) -> [u32; 5] {
 /// The total (0-100) of five scores under whole-number `weights` adding up to 100.
 pub fn total(scores: &[f64; 5], weights: &[f64; 5]) -> f64 {
     (0..5).map(|i| weights[i] * scores[i] / 10.0).sum()
-}
-
-/// The criterion keys in the order the arrays use.
-pub fn keys() -> [CriterionKey; 5] {
-    CRITERIA
 }
 
 #[cfg(test)]

@@ -140,7 +140,7 @@ fn fit(left: &mut usize, prefix: String, text: &str, cap: usize) -> Option<Strin
     Some(line)
 }
 
-/// `*escaped*` (the text is already escaped).
+/// `<b>escaped</b>` (the text is already escaped).
 fn wrap_bold(escaped: &str) -> String {
     format!("<b>{escaped}</b>")
 }

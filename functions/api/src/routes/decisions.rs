@@ -52,11 +52,10 @@ pub async fn record(State(state): State<AppState>, Path(id): Path<String>, body:
 /// `GET /jobs/{id}/decisions`: the job's decisions, newest first (404 for an unknown job).
 pub async fn list(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let client = client(&state).await?;
-    let events = decisions::for_job(&**client, &id).await?;
-    if events.is_empty() && upflow::read::job_detail(&**client, &id).await?.is_none() {
-        return Err(ApiError::NotFound(format!("job {id}")));
+    match upflow::read::job_detail(&**client, &id).await? {
+        Some(detail) => Ok(Json(json!({"job_id": id, "decisions": detail.decisions})).into_response()),
+        None => Err(ApiError::NotFound(format!("job {id}"))),
     }
-    Ok(Json(json!({"job_id": id, "decisions": events})).into_response())
 }
 
 #[cfg(test)]
