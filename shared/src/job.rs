@@ -139,6 +139,40 @@ impl Job {
     }
 }
 
+/// A realistic job for the library's unit tests.
+#[cfg(test)]
+impl Job {
+    pub(crate) fn example() -> Job {
+        Job {
+            job_id: "~01a2b3c4d5e6f7a8b9".into(),
+            url: Some("https://www.upwork.com/jobs/~01a2b3c4d5e6f7a8b9".into()),
+            title: "RAG assistant over our support docs (LangChain, pgvector)".into(),
+            description: Some(
+                "We want an assistant that answers customer questions from 3,000 help-center articles, \
+                 with citations. Python backend, PostgreSQL with pgvector, deployed with Docker."
+                    .into(),
+            ),
+            job_type: JobType::Fixed,
+            fixed_budget: Some(4000.0),
+            hourly_min: None,
+            hourly_max: None,
+            currency: None,
+            experience_level: Some("Expert".into()),
+            duration: Some("1 to 3 months".into()),
+            workload: None,
+            skills: vec!["Python".into(), "LangChain".into(), "pgvector".into(), "RAG".into()],
+            category: None,
+            posted_at: None,
+            proposals: Some(Proposals { min: 5, max: Some(10) }),
+            client: Client { payment_verified: Some(true), rating: Some(4.9), ..Client::default() },
+            screening_questions: vec![],
+            external_urls: vec![],
+            search_keyword: None,
+            raw: Default::default(),
+        }
+    }
+}
+
 /// A skill as the content hash compares it: lower case, spaces trimmed and collapsed.
 pub fn skill_key(skill: &str) -> String {
     skill.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()

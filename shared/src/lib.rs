@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod job;
 pub mod normalise;
 pub mod profile;
+pub mod proposal;
 pub mod queue;
 pub mod read;
 pub mod scoring;

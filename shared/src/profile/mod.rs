@@ -5,9 +5,12 @@
 //! another. A profile's version is a hash of its parsed content, stored with every evaluation.
 
 pub mod filters;
+pub mod proposal;
 pub mod tune;
 
 use serde::{Deserialize, Serialize};
+
+pub use proposal::{CaseStudy, ProposalProfile, Rates};
 
 /// The compiled-in default profile.
 pub const DEFAULT_TOML: &str = include_str!("../../profiles/default.toml");
@@ -24,6 +27,11 @@ pub struct Profile {
     pub filters: Filters,
     pub priority: PriorityThresholds,
     pub alerts: Alerts,
+    /// What proposal drafts draw on (bio, case studies, rates, tone). It plays no part in
+    /// scoring, so it is left out of [`Profile::version`]; drafts are keyed by
+    /// [`Profile::proposal_version`], which includes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<ProposalProfile>,
 }
 
 /// An area of expertise.
@@ -167,6 +175,11 @@ pub struct PriorityThresholds {
 #[serde(deny_unknown_fields)]
 pub struct Alerts {
     pub threshold: f64,
+    /// Opt-in: the threshold follows the freelancer's decisions
+    /// ([`crate::decision::threshold`]) once there are enough of them; `threshold` stays the
+    /// starting point and the value used without that evidence.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub follow_decisions: bool,
 }
 
 /// A job's priority.
@@ -207,6 +220,13 @@ pub enum ProfileError {
     Invalid { origin: String, message: String },
 }
 
+/// 16 hex digits of the SHA-256 of a value's JSON.
+fn short_hash(value: &impl Serialize) -> String {
+    use sha2::{Digest, Sha256};
+    let canonical = serde_json::to_vec(value).expect("profile serialises");
+    hex::encode(&Sha256::digest(&canonical)[..8])
+}
+
 /// A validated profile with its version.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadedProfile {
@@ -245,11 +265,17 @@ impl LoadedProfile {
 }
 
 impl Profile {
-    /// A hash of the parsed content: comments and layout do not change it.
+    /// A hash of the parsed content that scoring reads: comments, layout and the
+    /// [`proposal`](Profile::proposal) section do not change it.
     pub fn version(&self) -> String {
-        use sha2::{Digest, Sha256};
-        let canonical = serde_json::to_vec(self).expect("profile serialises");
-        hex::encode(&Sha256::digest(&canonical)[..8])
+        let scoring = Profile { proposal: None, ..self.clone() };
+        short_hash(&scoring)
+    }
+
+    /// The version proposal drafts are stored under: the scoring version and the proposal
+    /// section together, so a new bio or case study makes new drafts and a new criterion does too.
+    pub fn proposal_version(&self) -> String {
+        short_hash(&(self.version(), &self.proposal))
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -275,6 +301,9 @@ impl Profile {
         }
         if let Some(e) = self.expertise.iter().find(|e| e.keywords.is_empty()) {
             return Err(format!("expertise area {:?} has no keywords", e.name));
+        }
+        if let Some(p) = &self.proposal {
+            p.validate()?;
         }
         Ok(())
     }
