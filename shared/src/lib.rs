@@ -17,6 +17,7 @@ pub mod job;
 pub mod normalise;
 pub mod profile;
 pub mod proposal;
+pub mod propose;
 pub mod queue;
 pub mod read;
 pub mod scoring;

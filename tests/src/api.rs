@@ -58,9 +58,15 @@ pub async fn evaluate(db: &Db, profile: &LoadedProfile, ids: &[String]) {
 
 /// App state over `db` with `profile`, an optional API token and no bot.
 pub fn state(db: Db, profile: LoadedProfile, api_token: Option<&str>) -> api::AppState {
+    let profile = Arc::new(profile);
     api::AppState {
+        proposer: upflow::propose::Proposer {
+            db: db.clone(),
+            profile: profile.clone(),
+            drafter: upflow::propose::Drafter::Offline,
+        },
         db,
-        profile: Arc::new(profile),
+        profile,
         api_token: api_token.map(Arc::from),
         bot: None,
         scorer: api::state::ScorerInUse { scorer: "rules".into(), model: None },

@@ -7,7 +7,9 @@
 //! refill, where a request is charged its prompt estimate plus `max_completion_tokens` before it
 //! is processed; the `x-ratelimit-*` headers on answers and on 429s. Answers are valid
 //! [`Assessment`]s derived deterministically from the user message, so different jobs get
-//! different totals and the same job always gets the same one.
+//! different totals and the same job always gets the same one; a request whose schema is named
+//! `proposal_draft` gets a proposal draft instead ([`draft`]), built from the schema's case
+//! study titles and the screening questions the user message numbers.
 //!
 //! Faults are injected per accepted request in arrival order: first the script
 //! ([`FakeCerebrasConfig::script`], [`FakeCerebras::push_faults`]), then, once it is empty, the
@@ -63,7 +65,8 @@ pub enum Fault {
     LengthEmpty,
     /// That status (400, 401, 402, 403, 404, 422, …) with this `code` in a top-level body.
     Status(u16, &'static str),
-    /// 200 with valid JSON whose `technical_fit` score is 14.
+    /// 200 with valid JSON that breaks the answer's rules: a `technical_fit` score of 14, or a
+    /// proposal draft with one approach step.
     InvalidScores,
 }
 
@@ -434,6 +437,9 @@ struct Request {
     model: String,
     prompt_chars: usize,
     user: String,
+    /// The `json_schema`'s name and schema.
+    schema_name: String,
+    schema: Value,
     max_completion: Option<u64>,
     effort: String,
 }
@@ -534,7 +540,9 @@ fn parse_request(shared: &Shared, body: &Value) -> Result<Request, Box<Response>
             Some("response_format"),
         )));
     }
-    Ok(Request { model: model.to_string(), prompt_chars, user, max_completion, effort })
+    let schema_name = rf.and_then(|rf| rf["json_schema"]["name"].as_str()).unwrap_or_default().to_string();
+    let schema = schema.clone();
+    Ok(Request { model: model.to_string(), prompt_chars, user, schema_name, schema, max_completion, effort })
 }
 
 /// When the day that is running at `now` ends: the next UTC midnight, or `length` from now.
@@ -757,11 +765,20 @@ async fn chat(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes
         tokio::time::sleep(delay).await;
     }
 
-    let mut assessment = assess(&request.user);
-    if fault == Some(Fault::InvalidScores) {
-        assessment.scores.technical_fit.score = 14.0;
-    }
-    let answer = serde_json::to_string(&assessment).expect("assessment JSON");
+    let answer = if request.schema_name == upflow::proposal::schema::NAME {
+        let mut answer = draft(&request.user, &request.schema);
+        if fault == Some(Fault::InvalidScores) {
+            // Out of the draft's rules: one step where 3 to 5 are asked for.
+            answer["approach"] = json!(["Only one step."]);
+        }
+        answer.to_string()
+    } else {
+        let mut assessment = assess(&request.user);
+        if fault == Some(Fault::InvalidScores) {
+            assessment.scores.technical_fit.score = 14.0;
+        }
+        serde_json::to_string(&assessment).expect("assessment JSON")
+    };
     let reasoning = reasoning_text(&request.effort, &request.user);
     let reasoning_tokens = (reasoning.chars().count() as u64).div_ceil(4);
     let answer_tokens = (answer.chars().count() as u64).div_ceil(4);
@@ -897,6 +914,32 @@ pub fn assess(user: &str) -> Assessment {
             },
         },
     }
+}
+
+/// The deterministic proposal draft for a user message: the first case study the schema allows,
+/// three steps, and one answer per screening question the message numbers.
+pub fn draft(user: &str, schema: &Value) -> Value {
+    let title = field(user, "Title").unwrap_or("this job");
+    let case_study = schema["properties"]["case_study"]["anyOf"][0]["properties"]["title"]["enum"]
+        .get(0)
+        .and_then(Value::as_str)
+        .map(|t| json!({"title": t, "why": format!("Fake relevance of {t}.")}))
+        .unwrap_or(Value::Null);
+    let questions: Vec<&str> = user
+        .lines()
+        .skip_while(|l| !l.starts_with("Answer these "))
+        .skip(1)
+        .map_while(|l| l.split_once(". ").filter(|(n, _)| n.parse::<u32>().is_ok()).map(|(_, q)| q))
+        .collect();
+    let amount = 500 + 50 * (fnv1a(user) % 40);
+    json!({
+        "opening": format!("Fake opening for {title}."),
+        "case_study": case_study,
+        "approach": ["Fake step one.", "Fake step two.", "Fake step three."],
+        "questions": ["Fake question?"],
+        "bid": {"amount": amount as f64, "rate_type": "fixed", "rationale": "Fake rationale."},
+        "screening_answers": questions.iter().map(|q| json!({"question": q, "answer": format!("Fake answer to: {q}")})).collect::<Vec<_>>(),
+    })
 }
 
 fn reasoning_text(effort: &str, user: &str) -> String {

@@ -685,7 +685,8 @@ async fn decision_buttons_record_once_and_not_for_me_leaves_top() {
         .iter()
         .flat_map(|row| row.as_array().unwrap().iter().map(|b| b["callback_data"].as_str().unwrap()))
         .collect();
-    assert_eq!(data.len(), 5, "{keyboard}");
+    assert_eq!(data.len(), 6, "five decisions and Draft proposal: {keyboard}");
+    assert_eq!(keyboard[2][0]["callback_data"], json!(format!("p:{job}")));
     assert!(data.iter().all(|d| d.len() <= 64 && d.ends_with(job.as_str())), "{data:?}");
     let not_for_me = keyboard[0][1]["callback_data"].as_str().unwrap();
     assert_eq!(keyboard[0][1]["text"], "Not for me");
@@ -724,4 +725,69 @@ async fn decision_buttons_record_once_and_not_for_me_leaves_top() {
     let before = s.fake.calls().len();
     s.press(CHAT, 7, "d:a:no-such-job").await.unwrap();
     assert_eq!(s.calls_since(before)[0].1["text"], "This job is no longer stored.");
+}
+
+#[tokio::test]
+async fn the_draft_button_sends_the_draft_split_under_the_limit_once_per_press_and_offers_a_new_one() {
+    let s = setup().await;
+    let job = best_ids(&s, 1).await.remove(0);
+    // Thirty long screening questions: the draft cannot fit one message.
+    let questions: Vec<String> =
+        (0..30).map(|i| format!("Question {i} <b>&</b>: {}?", "describe how you would handle it ".repeat(6))).collect();
+    s.pool
+        .get()
+        .await
+        .unwrap()
+        .execute_typed(
+            "UPDATE jobs SET screening_questions = $2 WHERE job_id = $1",
+            &[(&job, tokio_postgres::types::Type::TEXT), (&questions, tokio_postgres::types::Type::TEXT_ARRAY)],
+        )
+        .await
+        .unwrap();
+
+    let press = callback(7000, CHAT, 9, &format!("p:{job}"));
+    let before = s.fake.calls().len();
+    s.bot.handle_update(&press).await.unwrap();
+    s.bot.handle_update(&press).await.unwrap();
+    let calls = s.calls_since(before);
+    assert_eq!(calls[0].0, "answerCallbackQuery", "acknowledged before drafting");
+    assert_eq!(calls[0].1["text"], "Drafting the proposal…");
+    let sent: Vec<&Value> = calls.iter().filter(|(m, _)| m == "sendMessage").map(|(_, b)| b).collect();
+    assert!(sent.len() >= 2, "{} messages", sent.len());
+    assert_eq!(calls.len(), 1 + sent.len(), "a redelivered press sends nothing again");
+    let texts: Vec<String> = sent.iter().map(|b| checked(b["text"].as_str().unwrap())).collect();
+    assert!(texts[0].starts_with("✍️ Proposal draft · "), "{}", texts[0]);
+    assert!(texts[0].contains("offline draft"), "{}", texts[0]);
+    let all = texts.join("\n");
+    for q in &questions {
+        assert!(all.contains(q.as_str()), "{q} lost");
+    }
+    assert!(all.contains("Bid: "));
+    for b in &sent[..sent.len() - 1] {
+        assert!(b.get("reply_markup").is_none());
+    }
+    let last = sent.last().unwrap();
+    assert_eq!(last["reply_markup"]["inline_keyboard"][0][0]["callback_data"], json!(format!("pr:{job}")));
+    let pool = &s.pool;
+    let stored = |sql: &'static str| async move { pool.get().await.unwrap().query_one(sql, &[]).await.unwrap() };
+    assert_eq!(stored("SELECT count(*), sum(calls)::int8 FROM proposals").await.get::<_, i64>(1), 1);
+
+    // Pressed again: the stored draft, no new one; "New draft" makes one.
+    s.press(CHAT, 9, &format!("p:{job}")).await.unwrap();
+    assert_eq!(stored("SELECT sum(calls)::int8 FROM proposals").await.get::<_, i64>(0), 1);
+    let before = s.fake.calls().len();
+    s.press(CHAT, 9, &format!("pr:{job}")).await.unwrap();
+    assert_eq!(s.calls_since(before)[0].1["text"], "Drafting a new proposal…");
+    assert_eq!(stored("SELECT sum(calls)::int8 FROM proposals").await.get::<_, i64>(0), 2);
+
+    // A foreign chat is refused and nothing is drafted; an unknown job is said so.
+    let before = s.fake.calls().len();
+    s.press(FOREIGN, 9, &format!("pr:{job}")).await.unwrap();
+    let calls = s.calls_since(before);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].1["text"], "Sorry, this bot is private.");
+    assert_eq!(stored("SELECT sum(calls)::int8 FROM proposals").await.get::<_, i64>(0), 2);
+    let before = s.fake.calls().len();
+    s.press(CHAT, 9, "p:no-such-job").await.unwrap();
+    assert_eq!(s.sent_since(before), ["This job is no longer stored."]);
 }

@@ -15,6 +15,14 @@ pub enum ApiError {
         message: String,
     },
     NotFound(String),
+    /// The request cannot be served as things are set up (409), such as a draft asked of a
+    /// profile without a `[proposal]` section.
+    Conflict(String),
+    /// A provider behind the request failed (502), or asks for a wait (503, `Retry-After`).
+    Upstream {
+        message: String,
+        retry_after: Option<u64>,
+    },
     Unauthorized,
     /// The database cannot be reached now (refused, timed out, restarting): 503, worth retrying.
     Unavailable(String),
@@ -27,6 +35,9 @@ impl ApiError {
         match self {
             ApiError::BadParameter { .. } => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Upstream { retry_after: Some(_), .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Upstream { retry_after: None, .. } => StatusCode::BAD_GATEWAY,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -37,6 +48,8 @@ impl ApiError {
         match self {
             ApiError::BadParameter { parameter, message } => format!("invalid `{parameter}`: {message}"),
             ApiError::NotFound(what) => format!("{what} not found"),
+            ApiError::Conflict(why) => why.clone(),
+            ApiError::Upstream { message, .. } => message.clone(),
             ApiError::Unauthorized => "missing or wrong API token".into(),
             ApiError::Unavailable(why) => format!("the database is unavailable ({why}); try again shortly"),
             ApiError::Internal(_) => "internal error".into(),
@@ -47,6 +60,7 @@ impl ApiError {
         match self {
             ApiError::Internal(e) => tracing::error!(error = %format!("{e:#}"), "request failed"),
             ApiError::Unavailable(why) => tracing::warn!(reason = %why, "request failed: database unavailable"),
+            ApiError::Upstream { message, .. } => tracing::warn!(reason = %message, "request failed upstream"),
             _ => {}
         }
     }
@@ -103,7 +117,32 @@ impl IntoResponse for ApiError {
         if let ApiError::BadParameter { parameter, .. } = &self {
             body["parameter"] = json!(parameter);
         }
-        (self.status(), Json(body)).into_response()
+        let retry_after = match &self {
+            ApiError::Upstream { retry_after: Some(secs), .. } => Some(*secs),
+            _ => None,
+        };
+        let mut response = (self.status(), Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
+    }
+}
+
+impl From<upflow::propose::ProposeError> for ApiError {
+    fn from(e: upflow::propose::ProposeError) -> Self {
+        use upflow::propose::ProposeError as E;
+        use upflow::scoring::ScoreError;
+        match e {
+            E::NotFound(id) => ApiError::NotFound(format!("job {id}")),
+            E::NoProposalProfile => ApiError::Conflict(e.to_string()),
+            E::Database(e) => ApiError::from(e),
+            E::Drafting(ScoreError::MustWait { wait, why }) => ApiError::Upstream {
+                message: format!("the model's rate limits need a wait: {why}; try again then"),
+                retry_after: Some(wait.as_secs_f64().ceil().max(1.0) as u64),
+            },
+            E::Drafting(e) => ApiError::Upstream { message: format!("drafting failed: {e}"), retry_after: None },
+        }
     }
 }
 

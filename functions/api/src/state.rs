@@ -16,6 +16,8 @@ pub struct AppState {
     pub bot: Option<Arc<upflow::bot::Bot>>,
     /// The scorer and model the evaluator is configured with, for `/stats`.
     pub scorer: ScorerInUse,
+    /// Drafts proposals (Cerebras with a key, else offline), for the API, the page and the bot.
+    pub proposer: upflow::propose::Proposer,
 }
 
 /// Which scorer the deployment is configured with.
@@ -36,7 +38,8 @@ impl ScorerInUse {
 }
 
 impl AppState {
-    /// From the environment: `DATABASE_URL`, `PROFILE_PATH`, `API_TOKEN`, Telegram settings.
+    /// From the environment: `DATABASE_URL`, `PROFILE_PATH`, `API_TOKEN`, Telegram settings,
+    /// the Cerebras settings for drafting proposals.
     pub async fn from_env() -> anyhow::Result<AppState> {
         let db = upflow::config::DatabaseConfig::from_env()?.pool()?;
         let profile = LoadedProfile::from_env()?;
@@ -45,9 +48,16 @@ impl AppState {
             upflow::store::migrate::migrate(&mut client).await?;
         }
         let http = reqwest::Client::builder().user_agent("upflow").build()?;
-        let bot = upflow::bot::Bot::from_env(db.clone(), profile.clone(), http)?.map(Arc::new);
+        let proposer = upflow::propose::Proposer {
+            db: db.clone(),
+            profile: Arc::new(profile.clone()),
+            drafter: upflow::propose::Drafter::from_env(http.clone())?,
+        };
+        let bot = upflow::bot::Bot::from_env(db.clone(), profile.clone(), http)?
+            .map(|bot| Arc::new(bot.with_drafter(proposer.drafter.clone())));
         Ok(AppState {
             db,
+            proposer,
             profile: Arc::new(profile),
             api_token: upflow::config::optional("API_TOKEN").map(Arc::from),
             bot,

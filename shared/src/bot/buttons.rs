@@ -1,6 +1,7 @@
-//! The decision buttons under an alert and a `/job` report: Applied, Not for me, Interview, Won,
-//! Lost; "Not for me" first asks why (Budget, Client, Scope, Skills). Their `callback_data` is
-//! `d:<code>:<job id>`, at most Telegram's 64 bytes: a job whose id does not fit gets no buttons.
+//! The buttons under an alert and a `/job` report: the decisions Applied, Not for me, Interview,
+//! Won, Lost ("Not for me" first asks why: Budget, Client, Scope, Skills), and "Draft proposal".
+//! Their `callback_data` is `d:<code>:<job id>` and `p:<job id>` (`pr:<job id>` for a new draft),
+//! at most Telegram's 64 bytes: a job whose id does not fit gets no buttons.
 
 use serde_json::{json, Value};
 
@@ -72,12 +73,44 @@ impl DecisionPress {
     }
 }
 
+/// A pressed "Draft proposal" (or "New draft") button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftPress {
+    pub job_id: String,
+    /// A new draft even when one is stored.
+    pub redo: bool,
+}
+
+impl DraftPress {
+    /// As `callback_data`; `None` when it would be over 64 bytes.
+    pub fn encode(&self) -> Option<String> {
+        let data = format!("{}:{}", if self.redo { "pr" } else { "p" }, self.job_id);
+        (data.len() <= MAX_CALLBACK_DATA && !self.job_id.is_empty()).then_some(data)
+    }
+
+    /// Reads [`DraftPress::encode`]'s `callback_data`; `None` for anything else.
+    pub fn decode(data: &str) -> Option<DraftPress> {
+        let (redo, job_id) = match data.split_once(':')? {
+            ("p", id) => (false, id),
+            ("pr", id) => (true, id),
+            _ => return None,
+        };
+        (!job_id.is_empty()).then(|| DraftPress { job_id: job_id.to_string(), redo })
+    }
+}
+
+/// The button under a sent draft: "New draft".
+pub fn redraft_keyboard(job_id: &str) -> Option<Value> {
+    let data = DraftPress { job_id: job_id.to_string(), redo: true }.encode()?;
+    Some(json!({ "inline_keyboard": [[{"text": "↻ New draft", "callback_data": data}]] }))
+}
+
 fn button(text: String, press: DecisionPress) -> Option<Value> {
     Some(json!({"text": text, "callback_data": press.encode()?}))
 }
 
-/// The decision keyboard for a job, `chosen` marked with ✓; `None` when the job's id is too long
-/// for a button (its own or one of the reason chips it leads to).
+/// The keyboard for a job: the decisions, `chosen` marked with ✓, and "Draft proposal"; `None`
+/// when the job's id is too long for a button (its own or one of the reason chips it leads to).
 pub fn keyboard(job_id: &str, chosen: Option<Choice>) -> Option<Value> {
     reason_keyboard(job_id)?;
     let label = |d: Decision| {
@@ -96,9 +129,11 @@ pub fn keyboard(job_id: &str, chosen: Option<Choice>) -> Option<Value> {
         },
     };
     let row = |ds: &[Decision]| ds.iter().map(|d| button(label(*d), press(*d))).collect::<Option<Vec<_>>>();
+    let draft = DraftPress { job_id: job_id.to_string(), redo: false }.encode()?;
     let rows = vec![
         row(&[Decision::Applied, Decision::NotForMe])?,
         row(&[Decision::Interview, Decision::Won, Decision::Lost])?,
+        vec![json!({"text": "✍️ Draft proposal", "callback_data": draft})],
     ];
     Some(json!({ "inline_keyboard": rows }))
 }
@@ -123,6 +158,7 @@ mod tests {
             .unwrap()
             .iter()
             .flat_map(|row| row.as_array().unwrap().iter().map(|b| b["callback_data"].as_str().unwrap().to_string()))
+            .filter(|data| data.starts_with("d:"))
             .collect()
     }
 
@@ -140,6 +176,12 @@ mod tests {
             }
         }
         assert_eq!(seen.len(), 5 + 5, "five decisions, four reasons and no reason");
+        let draft = keyboard(id, None).unwrap()["inline_keyboard"][2][0]["callback_data"].as_str().unwrap().to_string();
+        assert_eq!(DraftPress::decode(&draft), Some(DraftPress { job_id: id.into(), redo: false }));
+        let redraft =
+            redraft_keyboard(id).unwrap()["inline_keyboard"][0][0]["callback_data"].as_str().unwrap().to_string();
+        assert_eq!(DraftPress::decode(&redraft), Some(DraftPress { job_id: id.into(), redo: true }));
+        assert_eq!(DecisionPress::decode(&draft), None, "a draft press is not a decision");
         assert!(seen.contains(&Press::AskReason));
         assert!(seen.contains(&Press::Choose(Choice { decision: Decision::NotForMe, reason: Some(Reason::Skills) })));
         assert!(seen.contains(&Press::Choose(Choice { decision: Decision::NotForMe, reason: None })));
@@ -153,7 +195,11 @@ mod tests {
         assert!(keyboard(&long[1..], None).is_some() && reason_keyboard(&long[1..]).is_some());
         for data in ["top:0:5:", "d:", "d:a:", "d:zz:123", "d:nb", "x:a:123"] {
             assert_eq!(DecisionPress::decode(data), None, "{data}");
+            assert_eq!(DraftPress::decode(data), None, "{data}");
         }
+        assert_eq!(DraftPress::decode("p:"), None);
+        assert_eq!(DraftPress { job_id: "x".repeat(62), redo: false }.encode(), Some(format!("p:{}", "x".repeat(62))));
+        assert_eq!(DraftPress { job_id: "x".repeat(62), redo: true }.encode(), None, "65 bytes");
         assert_eq!(DecisionPress::decode("d:a:with:colons").map(|p| p.job_id), Some("with:colons".into()));
     }
 

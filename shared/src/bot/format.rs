@@ -11,11 +11,13 @@ use super::command::TopRequest;
 use super::text::{
     budget, client_line, code_capped, count, dollars, escape_capped, job_url, link_escaped, marker, number, one_line,
 };
+use crate::decision::threshold::AlertThreshold;
 use crate::display::{ago as age, proposals_phrase, Budget};
 use crate::evaluation::Assessment;
 use crate::job::{Client, Job, JobType};
 use crate::profile::{LoadedProfile, CRITERIA};
 use crate::read::{Audit, DecisionStats, EvaluationView, JobDetail, RankingItem, Stats};
+use crate::store::proposals::ProposalStats;
 use crate::telegram::html::{bold, escape, pack, utf16_len, MAX_MESSAGE};
 
 /// Caps, in UTF-16 units of escaped text.
@@ -450,7 +452,13 @@ fn audit_line(a: &Audit) -> String {
 
 /// `/stats`: stored, evaluated and pending jobs, priorities, filters, tokens and cost, scorers
 /// and recent imports.
-pub fn stats(s: &Stats, decided: &DecisionStats, now: DateTime<Utc>) -> Vec<String> {
+pub fn stats(
+    s: &Stats,
+    decided: &DecisionStats,
+    proposals: &ProposalStats,
+    threshold: &AlertThreshold,
+    now: DateTime<Utc>,
+) -> Vec<String> {
     let p = &s.by_priority;
     let mut jobs = vec![
         format!("📊 {} · profile {}", bold("upflow stats"), code_capped(&s.profile_version, ID_CHARS)),
@@ -520,7 +528,25 @@ pub fn stats(s: &Stats, decided: &DecisionStats, now: DateTime<Utc>) -> Vec<Stri
         blocks.push(lines.join("\n"));
     }
     blocks.push(decisions(decided));
+    blocks.push(escape(&format!("🔔 Alert threshold: {}", threshold.describe())));
+    blocks.push(proposal_line(proposals));
     pack(&blocks, MAX_MESSAGE)
+}
+
+/// Proposal drafts made and what they cost.
+fn proposal_line(p: &ProposalStats) -> String {
+    let mut line = format!("✍️ Proposals: {} drafts", count(p.drafts));
+    if p.drafts > 0 {
+        line.push_str(&format!(
+            " · {} calls · {} prompt + {} completion tokens · ≈ {} · {} written today",
+            count(p.calls),
+            count(p.prompt_tokens),
+            count(p.completion_tokens),
+            dollars(p.estimated_cost_usd),
+            count(p.written_today)
+        ));
+    }
+    escape(&line)
 }
 
 /// How the decisions line up with the scores: per band the share applied to, won and "not for
@@ -930,7 +956,11 @@ mod tests {
             audit: audit_of(12_345, 1),
         };
         let none = DecisionStats::default();
-        assert!(plain_text(&stats(&s, &none, now())[0]).unwrap().contains("Decisions\nNone yet"));
+        let threshold = crate::decision::threshold::alert_threshold(80.0, false, &[], &[]);
+        let text = plain_text(&stats(&s, &none, &ProposalStats::default(), &threshold, now())[0]).unwrap();
+        assert!(text.contains("Decisions\nNone yet"), "{text}");
+        assert!(text.contains("🔔 Alert threshold: 80 (the profile's;"), "{text}");
+        assert!(text.contains("✍️ Proposals: 0 drafts"), "{text}");
         let decided = DecisionStats {
             by_band: vec![crate::read::decisions::BandDecisions {
                 band: "High".into(),
@@ -949,7 +979,8 @@ mod tests {
             }],
             decided: 10,
         };
-        let messages = stats(&s, &decided, now());
+        let threshold = crate::decision::threshold::alert_threshold(80.0, false, &[], &[]);
+        let messages = stats(&s, &decided, &ProposalStats::default(), &threshold, now());
         assert_eq!(messages.len(), 1);
         check(&messages[0]);
         let plain = plain_text(&messages[0]).unwrap();

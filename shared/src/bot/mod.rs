@@ -19,6 +19,7 @@
 
 pub mod buttons;
 pub mod command;
+pub mod draft;
 pub mod format;
 pub mod store;
 pub mod text;
@@ -32,13 +33,14 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tracing::{debug, info, warn};
 
-use self::buttons::{DecisionPress, Press};
+use self::buttons::{DecisionPress, DraftPress, Press};
 use self::command::{Command, TopRequest};
 use self::format::{JobCard, TopPage};
 use self::update::{BotIdentity, CallbackQuery, Message, Update};
 use crate::config::{optional, required, ConfigError};
 use crate::decision::{Choice, Source};
 use crate::profile::LoadedProfile;
+use crate::propose::{Drafter, ProposeError, Proposer};
 use crate::store::Db;
 use crate::telegram::{TelegramClient, TelegramError};
 
@@ -163,13 +165,26 @@ pub struct Bot {
     pub telegram: TelegramClient,
     pub profile: LoadedProfile,
     pub config: BotConfig,
+    /// Drafts proposals for the "Draft proposal" button (offline unless
+    /// [`Bot::with_drafter`] says otherwise).
+    pub proposer: Proposer,
     /// Who the bot is, asked of Telegram (`getMe`) the first time a group message needs it.
     identity: Arc<tokio::sync::OnceCell<BotIdentity>>,
 }
 
+/// How long a proposal draft may take, on top of the Telegram calls' own deadline.
+pub const DRAFT_DEADLINE: Duration = Duration::from_secs(17);
+
 impl Bot {
     pub fn new(db: Db, telegram: TelegramClient, profile: LoadedProfile, config: BotConfig) -> Bot {
-        Bot { db, telegram, profile, config, identity: Arc::default() }
+        let proposer = Proposer { db: db.clone(), profile: Arc::new(profile.clone()), drafter: Drafter::Offline };
+        Bot { db, telegram, profile, config, proposer, identity: Arc::default() }
+    }
+
+    /// The same bot, drafting proposals with `drafter`.
+    pub fn with_drafter(mut self, drafter: Drafter) -> Bot {
+        self.proposer.drafter = drafter;
+        self
     }
 
     /// The bot when both `TELEGRAM_BOT_TOKEN` and `TELEGRAM_WEBHOOK_SECRET` are set (`None`
@@ -334,8 +349,12 @@ impl Bot {
                 let decided = crate::read::decision_stats(&**client, self.profile.profile.priority)
                     .await
                     .map_err(BotError::db)?;
+                let proposals = crate::store::proposals::stats(&**client).await.map_err(BotError::db)?;
+                let threshold =
+                    crate::read::alert_threshold(&**client, self.profile.profile.alerts).await.map_err(BotError::db)?;
                 drop(client);
-                self.send_all(chat, &format::stats(&stats, &decided, Utc::now()), deadline).await
+                self.send_all(chat, &format::stats(&stats, &decided, &proposals, &threshold, Utc::now()), deadline)
+                    .await
             }
             Command::New => self.new_jobs(chat, deadline).await,
         }
@@ -370,6 +389,9 @@ impl Bot {
         }
         if let Some(press) = query.data.as_deref().and_then(DecisionPress::decode) {
             return self.on_decision(chat, query, press, deadline).await;
+        }
+        if let Some(press) = query.data.as_deref().and_then(DraftPress::decode) {
+            return self.on_draft(chat, query, press, deadline).await;
         }
         let request = query.data.as_deref().and_then(TopRequest::decode);
         let (Some(request), Some(message)) = (request, query.message.as_ref()) else {
@@ -439,6 +461,48 @@ impl Bot {
     }
 
     /// The `/top` page for `request`.
+    /// "Draft proposal": acknowledges at once, drafts (or finds the stored draft), then sends it,
+    /// split under Telegram's limit, with a "New draft" button under its last part.
+    async fn on_draft(
+        &self,
+        chat: i64,
+        query: &CallbackQuery,
+        press: DraftPress,
+        deadline: Instant,
+    ) -> Result<(), BotError> {
+        let ack = if press.redo { "Drafting a new proposal…" } else { "Drafting the proposal…" };
+        self.telegram.answer_callback_query(&query.id, Some(ack), Some(deadline)).await?;
+        let draft_deadline = tokio::time::Instant::now() + DRAFT_DEADLINE;
+        let proposed = self.proposer.propose(&press.job_id, press.redo, draft_deadline).await;
+        let deadline = Instant::now() + TELEGRAM_DEADLINE;
+        let section = self.profile.profile.proposal.as_ref();
+        let (messages, keyboard) = match (&proposed, section) {
+            (Ok(p), Some(section)) => {
+                info!(chat, job_id = %press.job_id, reused = p.reused, "proposal draft sent");
+                let client = self.client().await?;
+                let detail = crate::read::job_detail(&**client, &press.job_id).await.map_err(BotError::db)?;
+                drop(client);
+                let title = detail.map(|d| d.job.title).unwrap_or_default();
+                let heading = draft::heading(&title, &p.proposal, p.reused, Utc::now());
+                let messages = crate::proposal::render::telegram_messages(
+                    &p.proposal.draft,
+                    section,
+                    &heading,
+                    crate::telegram::html::MAX_MESSAGE,
+                );
+                (messages, buttons::redraft_keyboard(&press.job_id))
+            }
+            (Err(e), _) => {
+                warn!(chat, job_id = %press.job_id, error = %e, "no proposal draft");
+                (vec![draft::failure(e)], None)
+            }
+            (Ok(_), None) => (vec![draft::failure(&ProposeError::NoProposalProfile)], None),
+        };
+        let Some((last, first)) = messages.split_last() else { return Ok(()) };
+        self.send_all(chat, first, deadline).await?;
+        self.send(chat, last, keyboard, deadline).await.map(drop)
+    }
+
     async fn top_page(&self, request: TopRequest) -> Result<TopPage, BotError> {
         let client = self.client().await?;
         let (items, more) = store::top(&**client, &self.profile.version, self.profile.profile.priority, request)

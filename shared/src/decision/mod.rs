@@ -3,6 +3,8 @@
 //! whether the job stays in the default rankings ("not for me" leaves them), and all of them
 //! are what `/stats` lines up with the scores and what a profile can be tuned from.
 
+pub mod threshold;
+
 use serde::{Deserialize, Serialize};
 
 /// A decision on a job.

@@ -10,6 +10,7 @@ pub mod alert;
 pub mod batch;
 pub mod estimate;
 pub mod rescore;
+pub mod threshold;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant as StdInstant};
@@ -49,6 +50,8 @@ pub struct Evaluator {
     /// Times a job may be put back to wait before waiting counts as a failure
     /// (`MAX_DEFERRALS`), so a job can never circle forever.
     pub max_deferrals: u32,
+    /// The alert threshold, when it follows the decisions.
+    pub alert_threshold: std::sync::Arc<threshold::ThresholdCache>,
 }
 
 /// How long a claim outlives the claimant's deadline: a claimant that crashed or was frozen
@@ -118,6 +121,7 @@ impl Evaluator {
             requeue: None,
             max_receive_count: 5,
             max_deferrals: 100,
+            alert_threshold: Default::default(),
         }
     }
 
@@ -255,7 +259,7 @@ impl Evaluator {
     /// returned. Returns whether a message went out now.
     async fn maybe_alert(&self, job: &crate::job::Job, total: f64, deadline: Instant) -> bool {
         let Some(alerter) = &self.alerter else { return false };
-        if total < self.profile.profile.alerts.threshold {
+        if total < self.alert_threshold.get(&self.db, self.profile.profile.alerts).await {
             return false;
         }
         match alerter.send_once(&self.db, job, &self.profile, total, deadline).await {
@@ -298,6 +302,16 @@ impl Evaluator {
             alerts = alerter.is_some(), concurrency, requeue = requeue.is_some(), max_receive_count,
             "evaluator ready"
         );
-        Ok(Evaluator { db, scorer, profile, alerter, concurrency, requeue, max_receive_count, max_deferrals })
+        Ok(Evaluator {
+            db,
+            scorer,
+            profile,
+            alerter,
+            concurrency,
+            requeue,
+            max_receive_count,
+            max_deferrals,
+            alert_threshold: Default::default(),
+        })
     }
 }

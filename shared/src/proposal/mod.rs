@@ -144,7 +144,8 @@ mod tests {
         let mut job = Job::example();
         job.screening_questions = vec!["Why you?".into()];
         let p = profile();
-        let cases: Vec<(fn(&mut Draft), &str)> = vec![
+        type Break = fn(&mut Draft);
+        let cases: Vec<(Break, &str)> = vec![
             (|d| d.opening = " ".into(), "opening line is empty"),
             (|d| d.case_study.as_mut().unwrap().title = "Invented work".into(), "not one of the profile's"),
             (|d| d.approach = vec!["Only.".into(), " ".into()], "1 steps, not 3 to 5"),

@@ -161,3 +161,38 @@ pub async fn scored_jobs(client: &impl GenericClient) -> anyhow::Result<Vec<Scor
         })
         .collect())
 }
+
+/// The alert threshold in use under `alerts` ([`crate::decision::threshold`]): the decided
+/// jobs' latest totals, labelled as tune labels them (gone for, else "not for me"), read only
+/// when the profile follows decisions.
+pub async fn alert_threshold(
+    client: &impl GenericClient,
+    alerts: crate::profile::Alerts,
+) -> anyhow::Result<crate::decision::threshold::AlertThreshold> {
+    use crate::decision::threshold::alert_threshold;
+    if !alerts.follow_decisions {
+        return Ok(alert_threshold(alerts.threshold, false, &[], &[]));
+    }
+    let rows = client
+        .query_typed(
+            "SELECT e.total, d.went_for
+             FROM (SELECT job_id, bool_or(decision <> 'not_for_me') AS went_for FROM decisions GROUP BY job_id) d
+             JOIN jobs j ON j.job_id = d.job_id
+             JOIN evaluations e ON e.job_id = d.job_id AND e.is_latest AND e.status = 'scored'
+             WHERE d.went_for OR j.decision = 'not_for_me'",
+            &[],
+        )
+        .await
+        .context("decided jobs' totals")?;
+    let (mut went, mut passed) = (Vec::new(), Vec::new());
+    for r in &rows {
+        let total: Option<f64> = r.get(0);
+        let Some(total) = total else { continue };
+        if r.get::<_, bool>(1) {
+            went.push(total);
+        } else {
+            passed.push(total);
+        }
+    }
+    Ok(alert_threshold(alerts.threshold, true, &went, &passed))
+}

@@ -10,7 +10,7 @@ pub mod stats;
 
 pub use audit::{audit, Audit};
 pub use cursor::Cursor;
-pub use decisions::{decision_stats, DecisionStats};
+pub use decisions::{alert_threshold, decision_stats, DecisionStats};
 pub use detail::{job_detail, EvaluationView, JobDetail};
 pub use rankings::{rankings, RankingItem, RankingPage, RankingQuery};
 pub use stats::{stats, Stats};

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (14, "workload", include_str!("../../migrations/0014_workload.sql")),
     (15, "decisions", include_str!("../../migrations/0015_decisions.sql")),
     (16, "not_for_me_index", include_str!("../../migrations/0016_not_for_me_index.sql")),
+    (17, "proposals", include_str!("../../migrations/0017_proposals.sql")),
 ];
 
 /// The advisory lock key that serialises migrations ("upflow" in ASCII).

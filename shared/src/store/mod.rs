@@ -14,6 +14,7 @@ pub mod failures;
 pub mod ingests;
 pub mod jobs;
 pub mod migrate;
+pub mod proposals;
 pub mod tls;
 
 pub use connect::{connect, connect_with, Db, DbError, PoolSettings};

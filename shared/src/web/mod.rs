@@ -3,5 +3,6 @@
 //! it; what a job's facts read as comes from [`crate::display`], shared with the bot and alerts.
 
 pub mod page;
+pub mod proposal;
 
 pub use page::{content_security_policy, error_page, rankings_page, PageFilters};

@@ -29,10 +29,10 @@ use crate::profile::{Priority, CRITERIA};
 use crate::read::{RankingItem, RankingPage};
 
 /// The product's name, in the header and titles.
-const PRODUCT: &str = "upflow";
+pub(crate) const PRODUCT: &str = "upflow";
 
 /// Everything but the unreserved characters of RFC 3986 is percent-encoded in a query value.
-const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+pub(crate) const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// The filters the page was asked for; they are shown in the form and carried by the next-page
 /// link. Query parameters: `min_score`, `priority`, `q`, and `relevant=all` for
@@ -86,7 +86,7 @@ impl PageFilters {
 }
 
 /// A token that was actually given (an empty one is none).
-fn given(token: Option<&str>) -> Option<&str> {
+pub(crate) fn given(token: Option<&str>) -> Option<&str> {
     token.filter(|t| !t.is_empty())
 }
 
@@ -109,7 +109,7 @@ fn page_url(filters: &PageFilters, cursor: Option<&str>, token: Option<&str>) ->
 
 /// The URL to link a job's title to: only `http://` and `https://` URLs (any case), without
 /// control characters; anything else (`javascript:`, `data:`, relative) is not linked.
-fn safe_link(url: Option<&str>) -> Option<&str> {
+pub(crate) fn safe_link(url: Option<&str>) -> Option<&str> {
     let url = url?.trim();
     let has_scheme = |scheme: &str| url.get(..scheme.len()).is_some_and(|s| s.eq_ignore_ascii_case(scheme));
     let ok = (has_scheme("https://") || has_scheme("http://"))
@@ -161,6 +161,11 @@ td.title>a,td.title>.t{font-weight:600}
 td.budget,td.proposals,td.age{white-space:nowrap}
 form.decide{margin:.4rem 0 0;display:flex;flex-wrap:wrap;gap:.3rem}
 form.decide button,form.decide select{font:inherit;font-size:.8rem;padding:.15rem .5rem}
+a.draft{font-size:.85rem}
+.proposal{max-width:48rem}
+.proposal pre.letter{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px}
+.proposal dl dt{font-weight:600;margin-top:.6rem}
+.proposal dl dd{margin:.2rem 0 0}
 td.client{font-size:.88rem;color:var(--muted);min-width:12rem}
 .sig{white-space:nowrap}
 .ok{color:var(--high)}
@@ -247,7 +252,7 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 /// The document around a page's body.
-fn document(title: &str, body: Markup) -> String {
+pub(crate) fn document(title: &str, body: Markup) -> String {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -390,6 +395,7 @@ fn job_row(item: &RankingItem, decide: &Decide) -> Markup {
                     (reasons(item))
                 }
                 (decision_form(&item.job_id, decide))
+                a.draft href=(crate::web::proposal::page_path(&item.job_id, decide.token.as_deref())) { "✍️ Proposal draft" }
             }
             td.budget data-label="Budget" { (display::budget(&Budget::from(item)).unwrap_or_else(|| UNKNOWN.into())) }
             td.client data-label="Client" {
@@ -426,6 +432,8 @@ fn job_row(item: &RankingItem, decide: &Decide) -> Markup {
 struct Decide {
     action: String,
     back: String,
+    /// The page's token, carried by the links it makes.
+    token: Option<String>,
 }
 
 impl Decide {
@@ -434,7 +442,7 @@ impl Decide {
             Some(t) => format!("/decide?token={}", utf8_percent_encode(t, QUERY_VALUE)),
             None => "/decide".into(),
         };
-        Decide { action, back: page_url(filters, None, token) }
+        Decide { action, back: page_url(filters, None, token), token: given(token).map(String::from) }
     }
 }
 
@@ -523,6 +531,7 @@ fn reason_phrase(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        409 => "Conflict",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         502 => "Bad Gateway",

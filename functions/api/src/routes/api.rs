@@ -75,6 +75,8 @@ pub async fn stats(State(state): State<AppState>) -> Result<Response, ApiError> 
     let client = client(&state).await?;
     let stats = upflow::read::stats(&**client, &state.profile.version, 10).await?;
     let decisions = upflow::read::decision_stats(&**client, state.profile.profile.priority).await?;
+    let proposals = upflow::store::proposals::stats(&**client).await?;
+    let alert_threshold = upflow::read::alert_threshold(&**client, state.profile.profile.alerts).await?;
     // What the evaluator last scored with is what is in use; the api's own configuration is the
     // fallback (it does not hold the Cerebras key in AWS).
     let latest = client
@@ -93,6 +95,8 @@ pub async fn stats(State(state): State<AppState>) -> Result<Response, ApiError> 
         "scorer_in_use": scorer_in_use,
         "stats": stats,
         "decisions": decisions,
+        "alert_threshold": alert_threshold,
+        "proposals": proposals,
     }))
     .into_response())
 }

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod decisions;
 pub mod page;
+pub mod proposals;
 pub mod webhook;
 
 use std::time::Duration;
@@ -23,9 +24,11 @@ pub fn router(state: AppState) -> Router {
         .route("/rankings", get(api::rankings))
         .route("/jobs/{id}", get(api::job))
         .route("/jobs/{id}/decisions", get(decisions::list).post(decisions::record))
+        .route("/jobs/{id}/proposal", get(proposals::get).post(proposals::draft))
         .route("/stats", get(api::stats))
         .route("/", get(page::page))
         .route("/decide", post(page::decide))
+        .route("/proposal/{id}", get(page::proposal).post(page::draft_proposal))
         .route("/telegram/webhook", post(webhook::webhook))
         .layer(middleware::from_fn(answer_in_time))
         .layer(middleware::from_fn_with_state(state.clone(), crate::auth::require_token))
@@ -49,7 +52,7 @@ async fn answer_in_time(request: Request, next: Next) -> Response {
         Ok(response) => response,
         Err(_) => {
             let error = ApiError::Unavailable(format!("no answer within {} s", REQUEST_TIMEOUT.as_secs()));
-            if path == "/" {
+            if path == "/" || path.starts_with("/proposal/") {
                 PageError(error).into_response()
             } else {
                 error.into_response()

@@ -1,11 +1,13 @@
-//! `GET /`: the rankings page, server-rendered, without JavaScript.
+//! `GET /`: the rankings page, server-rendered, without JavaScript; `/decide` for its decision
+//! forms; `/proposal/{id}` for a job's proposal draft.
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use upflow::web::page::{rankings_page, PageFilters};
+use upflow::web::proposal::{proposal_page, ProposalView};
 
 use super::api::client;
 use crate::error::{ApiError, PageError};
@@ -81,6 +83,47 @@ pub async fn decide(
         return Err(PageError(ApiError::NotFound(format!("job {job_id}"))));
     }
     let location = back_to(form.get("back"));
+    let mut headers = html_headers();
+    headers.insert(header::LOCATION, HeaderValue::from_str(&location).unwrap_or(HeaderValue::from_static("/")));
+    Ok((axum::http::StatusCode::SEE_OTHER, headers).into_response())
+}
+
+/// `GET /proposal/{id}`: the job's stored proposal draft with a button to draft it (or a new
+/// one). Opening it never drafts.
+pub async fn proposal(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let Some((detail, stored)) = state.proposer.stored(&id).await.map_err(|e| PageError(e.into()))? else {
+        return Err(PageError(ApiError::NotFound(format!("job {id}"))));
+    };
+    let token = state.api_token.as_ref().and(params.get("token").map(String::as_str));
+    let view = ProposalView {
+        job_id: &id,
+        title: &detail.job.title,
+        url: detail.job.url.as_deref(),
+        stored: stored.as_ref(),
+        section: state.profile.profile.proposal.as_ref(),
+        token,
+        now: chrono::Utc::now(),
+    };
+    Ok((html_headers(), proposal_page(&view)).into_response())
+}
+
+/// `POST /proposal/{id}` (the page's button; `redo=true` for a new draft): drafts, then 303
+/// back to the draft's page.
+pub async fn draft_proposal(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let redo = form.get("redo").is_some_and(|v| v == "true");
+    let deadline = tokio::time::Instant::now() + super::proposals::DRAFT_TIME;
+    state.proposer.propose(&id, redo, deadline).await.map_err(|e| PageError(e.into()))?;
+    let token = state.api_token.as_ref().and(params.get("token").map(String::as_str));
+    let location = upflow::web::proposal::page_path(&id, token);
     let mut headers = html_headers();
     headers.insert(header::LOCATION, HeaderValue::from_str(&location).unwrap_or(HeaderValue::from_static("/")));
     Ok((axum::http::StatusCode::SEE_OTHER, headers).into_response())

@@ -118,9 +118,20 @@ pub struct CerebrasScorer {
     response_format: Value,
 }
 
+/// A completion's answer, parsed, and what it cost.
+#[derive(Debug, Clone)]
+pub struct Completed<T> {
+    pub value: T,
+    pub usage: Usage,
+    pub model: String,
+    pub latency: Duration,
+    /// Estimated cost in US dollars; `None` when the price is unknown.
+    pub cost_usd: Option<f64>,
+}
+
 /// What one HTTP attempt came to.
-enum Attempt {
-    Done(Box<Scored>),
+enum Attempt<T> {
+    Done(Box<Completed<T>>),
     /// A transient failure: try again after our own backoff.
     Again {
         why: String,
@@ -130,8 +141,11 @@ enum Attempt {
         wait: Duration,
         why: String,
     },
-    /// The reply came but did not parse: counts against the one re-ask.
-    BadReply(String),
+    /// The reply came but did not parse: counts against the one re-ask. Its tokens were spent.
+    BadReply {
+        why: String,
+        usage: Usage,
+    },
     Fail(ScoreError),
 }
 
@@ -149,15 +163,30 @@ impl CerebrasScorer {
         &self.config.base_url
     }
 
+    /// How many characters of a description go into a prompt.
+    pub fn description_chars(&self) -> usize {
+        self.config.description_chars
+    }
+
     /// The request body for a job (the same every time for the same job and profile).
     pub fn request_body(&self, job: &Job, profile: &Profile) -> Value {
+        self.chat_body(
+            prompt::system_message(profile),
+            prompt::user_message(job, self.config.description_chars),
+            &self.response_format,
+        )
+    }
+
+    /// A chat completion's body: the two messages, strict structured output, this scorer's
+    /// model, token cap and reasoning effort, temperature 0.
+    pub fn chat_body(&self, system: String, user: String, response_format: &Value) -> Value {
         let mut body = json!({
             "model": self.config.model,
             "messages": [
-                {"role": "system", "content": prompt::system_message(profile)},
-                {"role": "user", "content": prompt::user_message(job, self.config.description_chars)},
+                {"role": "system", "content": system},
+                {"role": "user", "content": user},
             ],
-            "response_format": self.response_format,
+            "response_format": response_format,
             "max_completion_tokens": self.config.max_completion_tokens,
             "temperature": 0,
         });
@@ -170,11 +199,39 @@ impl CerebrasScorer {
     /// Scores one job, within `deadline`.
     pub async fn score(&self, job: &Job, profile: &Profile, deadline: Instant) -> Result<Scored, ScoreError> {
         let body = self.request_body(job, profile);
+        let done = self
+            .complete(&body, &job.job_id, deadline, |content| {
+                let assessment: Assessment =
+                    serde_json::from_str(content).map_err(|e| format!("the answer does not match the schema: {e}"))?;
+                assessment.validate().map_err(|why| format!("the answer is out of range: {why}"))?;
+                Ok(assessment)
+            })
+            .await?;
+        Ok(Scored {
+            assessment: done.value,
+            usage: done.usage,
+            model: Some(done.model),
+            latency: done.latency,
+            cost_usd: done.cost_usd,
+        })
+    }
+
+    /// Sends `body` (from [`CerebrasScorer::chat_body`]) within `deadline`, paced, with the
+    /// errors handled as the module documentation says; `parse` reads the answer's content
+    /// (an `Err` is an unusable reply: asked once more). `job_id` names the job in logs.
+    pub async fn complete<T>(
+        &self,
+        body: &Value,
+        job_id: &str,
+        deadline: Instant,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Result<Completed<T>, ScoreError> {
         let prompt_chars: usize =
             body["messages"].as_array().into_iter().flatten().filter_map(|m| m["content"].as_str()).map(str::len).sum();
         let estimate = (prompt_chars as u32).div_ceil(4) + self.config.max_completion_tokens;
         let mut transient = 0u32;
         let mut bad_replies = 0u32;
+        let mut wasted = Usage::default();
         // Capacity that only comes when too little time is left to use it is no use.
         let last_start = deadline.checked_sub(MIN_REQUEST_TIME).unwrap_or(deadline);
         loop {
@@ -200,15 +257,23 @@ impl CerebrasScorer {
                     });
                 }
             };
-            match self.attempt(&body, deadline).await {
-                Attempt::Done(scored) => return Ok(*scored),
+            match self.attempt(body, deadline, &parse).await {
+                Attempt::Done(mut done) => {
+                    // A re-asked answer costs the unusable reply's tokens too.
+                    done.usage.prompt_tokens += wasted.prompt_tokens;
+                    done.usage.completion_tokens += wasted.completion_tokens;
+                    done.cost_usd = self.cost(done.usage);
+                    return Ok(*done);
+                }
                 Attempt::Fail(e) => return Err(e),
-                Attempt::BadReply(why) => {
+                Attempt::BadReply { why, usage } => {
+                    wasted.prompt_tokens += usage.prompt_tokens;
+                    wasted.completion_tokens += usage.completion_tokens;
                     bad_replies += 1;
                     if bad_replies >= 2 {
                         return Err(ScoreError::Retryable(format!("the model's reply did not parse twice: {why}")));
                     }
-                    tracing::warn!(job_id = %job.job_id, reason = %why, "unusable reply; asking once more");
+                    tracing::warn!(job_id, reason = %why, "unusable reply; asking once more");
                 }
                 Attempt::RateLimited { wait, why } => {
                     // The provider counted nothing for a request it refused.
@@ -224,7 +289,7 @@ impl CerebrasScorer {
                             ),
                         });
                     }
-                    tracing::info!(job_id = %job.job_id, wait_ms = wait.as_millis() as u64, reason = %why, "rate limited; waiting for the reset");
+                    tracing::info!(job_id, wait_ms = wait.as_millis() as u64, reason = %why, "rate limited; waiting for the reset");
                 }
                 Attempt::Again { why } => {
                     transient += 1;
@@ -238,14 +303,19 @@ impl CerebrasScorer {
                             wait.as_secs_f64()
                         )));
                     }
-                    tracing::info!(job_id = %job.job_id, wait_ms = wait.as_millis() as u64, reason = %why, "waiting before retrying");
+                    tracing::info!(job_id, wait_ms = wait.as_millis() as u64, reason = %why, "waiting before retrying");
                     tokio::time::sleep(wait).await;
                 }
             }
         }
     }
 
-    async fn attempt(&self, body: &Value, deadline: Instant) -> Attempt {
+    async fn attempt<T>(
+        &self,
+        body: &Value,
+        deadline: Instant,
+        parse: &impl Fn(&str) -> Result<T, String>,
+    ) -> Attempt<T> {
         let started = std::time::Instant::now();
         let timeout = self.config.request_timeout.min(deadline.saturating_duration_since(Instant::now()));
         let url = format!("{}/chat/completions", self.config.base_url.trim_end_matches('/'));
@@ -273,7 +343,7 @@ impl CerebrasScorer {
             Err(e) => return Attempt::Again { why: format!("reading the reply failed: {}", e.without_url()) },
         };
         if status.is_success() {
-            return self.parse_success(&text, started.elapsed());
+            return self.parse_success(&text, started.elapsed(), parse);
         }
         let error = ApiError::parse(&text);
         let code = error.code.as_deref();
@@ -305,7 +375,12 @@ impl CerebrasScorer {
         }
     }
 
-    fn parse_success(&self, text: &str, latency: Duration) -> Attempt {
+    fn parse_success<T>(
+        &self,
+        text: &str,
+        latency: Duration,
+        parse: &impl Fn(&str) -> Result<T, String>,
+    ) -> Attempt<T> {
         #[derive(Deserialize)]
         struct Completion {
             model: Option<String>,
@@ -328,12 +403,19 @@ impl CerebrasScorer {
         }
         let completion: Completion = match serde_json::from_str(text) {
             Ok(c) => c,
-            Err(e) => return Attempt::BadReply(format!("the completion is not valid JSON: {e}")),
+            Err(e) => {
+                return Attempt::BadReply {
+                    why: format!("the completion is not valid JSON: {e}"),
+                    usage: Usage::default(),
+                }
+            }
         };
-        let usage =
-            completion.usage.map(|u| Usage { prompt_tokens: u.prompt_tokens, completion_tokens: u.completion_tokens });
+        let usage = completion
+            .usage
+            .map(|u| Usage { prompt_tokens: u.prompt_tokens, completion_tokens: u.completion_tokens })
+            .unwrap_or_default();
         let Some(choice) = completion.choices.into_iter().next() else {
-            return Attempt::BadReply("the completion has no choices".into());
+            return Attempt::BadReply { why: "the completion has no choices".into(), usage };
         };
         let content = choice.message.content.unwrap_or_default();
         if content.trim().is_empty() {
@@ -344,26 +426,27 @@ impl CerebrasScorer {
                 ),
                 other => format!("empty answer (finish_reason {other:?})"),
             };
-            return Attempt::BadReply(why);
+            return Attempt::BadReply { why, usage };
         }
-        let assessment: Assessment = match serde_json::from_str(&content) {
-            Ok(a) => a,
-            Err(e) => return Attempt::BadReply(format!("the answer does not match the schema: {e}")),
+        let value = match parse(&content) {
+            Ok(v) => v,
+            Err(why) => return Attempt::BadReply { why, usage },
         };
-        if let Err(why) = assessment.validate() {
-            return Attempt::BadReply(format!("the answer is out of range: {why}"));
-        }
-        let usage = usage.unwrap_or_default();
-        let cost_usd = self.config.price_per_mtok.map(|(input, output)| {
-            (f64::from(usage.prompt_tokens) * input + f64::from(usage.completion_tokens) * output) / 1e6
-        });
-        Attempt::Done(Box::new(Scored {
-            assessment,
+        let cost_usd = self.cost(usage);
+        Attempt::Done(Box::new(Completed {
+            value,
             usage,
-            model: Some(completion.model.unwrap_or_else(|| self.config.model.clone())),
+            model: completion.model.unwrap_or_else(|| self.config.model.clone()),
             latency,
             cost_usd,
         }))
+    }
+
+    /// The estimated cost of `usage` in US dollars; `None` when the price is unknown.
+    fn cost(&self, usage: Usage) -> Option<f64> {
+        self.config.price_per_mtok.map(|(input, output)| {
+            (f64::from(usage.prompt_tokens) * input + f64::from(usage.completion_tokens) * output) / 1e6
+        })
     }
 
     /// `GET /models`: the model ids the key may use.
