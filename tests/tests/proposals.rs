@@ -174,6 +174,8 @@ async fn the_page_links_each_job_to_its_draft_and_drafts_only_on_the_button() {
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let page = client.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
     let link = format!("/proposal/{}", ids.iter().find(|id| page.contains(&format!("/proposal/{id}\""))).unwrap());
+    assert!(page.contains("Your decisions against the scores (0 jobs decided)"), "{page}");
+    assert!(page.contains("Alert threshold: 80 (the profile"));
     let job = link.trim_start_matches("/proposal/").to_string();
 
     let view = client.get(format!("{base}{link}")).send().await.unwrap();

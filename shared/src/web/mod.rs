@@ -2,6 +2,7 @@
 //! one inline stylesheet and no JavaScript. Every dynamic text goes through maud, which escapes
 //! it; what a job's facts read as comes from [`crate::display`], shared with the bot and alerts.
 
+pub mod decisions;
 pub mod page;
 pub mod proposal;
 

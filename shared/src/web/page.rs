@@ -162,6 +162,9 @@ td.budget,td.proposals,td.age{white-space:nowrap}
 form.decide{margin:.4rem 0 0;display:flex;flex-wrap:wrap;gap:.3rem}
 form.decide button,form.decide select{font:inherit;font-size:.8rem;padding:.15rem .5rem}
 a.draft{font-size:.85rem}
+details.decided{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:8px 12px;margin:0 0 14px}
+details.decided table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}
+details.decided th,details.decided td{padding:3px 10px;border-bottom:1px solid var(--line);text-align:left}
 .proposal{max-width:48rem}
 .proposal pre.letter{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px}
 .proposal dl dt{font-weight:600;margin-top:.6rem}
@@ -276,6 +279,18 @@ pub(crate) fn document(title: &str, body: Markup) -> String {
 /// opened with, if any) is carried by the filter form and the next-page link so that neither
 /// loses access. `profile_name` is shown in the header.
 pub fn rankings_page(page: &RankingPage, filters: &PageFilters, token: Option<&str>, profile_name: &str) -> String {
+    rankings_page_with(page, filters, token, profile_name, None)
+}
+
+/// [`rankings_page`] with the "Your decisions against the scores" section
+/// ([`super::decisions`]) under the filters.
+pub fn rankings_page_with(
+    page: &RankingPage,
+    filters: &PageFilters,
+    token: Option<&str>,
+    profile_name: &str,
+    decided: Option<Markup>,
+) -> String {
     let token = given(token);
     let decide = Decide::new(filters, token);
     let profile_name = one_line(profile_name);
@@ -286,6 +301,9 @@ pub fn rankings_page(page: &RankingPage, filters: &PageFilters, token: Option<&s
         }
         main {
             (filter_form(filters, token))
+            @if let Some(section) = decided {
+                (section)
+            }
             @if page.items.is_empty() {
                 div.empty {
                     @if filters.is_filtered() {

@@ -78,7 +78,7 @@ pub async fn stats(State(state): State<AppState>) -> Result<Response, ApiError> 
     let proposals = upflow::store::proposals::stats(&**client).await?;
     let alert_threshold = upflow::read::alert_threshold(&**client, state.profile.profile.alerts).await?;
     // What the evaluator last scored with is what is in use; the api's own configuration is the
-    // fallback (it does not hold the Cerebras key in AWS).
+    // fallback (the same settings as the evaluator's, which it drafts proposals with).
     let latest = client
         .query_typed(
             "SELECT scorer, model FROM evaluations WHERE scorer <> 'filter' ORDER BY updated_at DESC LIMIT 1",

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use upflow::web::page::{rankings_page, PageFilters};
+use upflow::web::page::{rankings_page_with, PageFilters};
 use upflow::web::proposal::{proposal_page, ProposalView};
 
 use super::api::client;
@@ -40,8 +40,15 @@ pub async fn page(
         q: query.q.clone(),
         show_all: query.relevant.is_none(),
     };
+    let decided = upflow::read::decision_stats(&**client, state.profile.profile.priority)
+        .await
+        .map_err(|e| PageError(e.into()))?;
+    let threshold = upflow::read::alert_threshold(&**client, state.profile.profile.alerts)
+        .await
+        .map_err(|e| PageError(e.into()))?;
+    let section = upflow::web::decisions::decisions_section(&decided, &threshold);
     let token = state.api_token.as_ref().and(params.get("token").map(String::as_str));
-    let html = rankings_page(&page, &filters, token, &state.profile.profile.name);
+    let html = rankings_page_with(&page, &filters, token, &state.profile.profile.name, Some(section));
     Ok((html_headers(), html).into_response())
 }
 
