@@ -46,5 +46,7 @@ export API_TOKEN="${API_TOKEN:-demo-api-token}"
 echo >&2
 echo "==> the rankings page: http://127.0.0.1:$PORT/?token=$API_TOKEN" >&2
 echo "    the JSON API:      curl -H 'Authorization: Bearer $API_TOKEN' http://127.0.0.1:$PORT/rankings" >&2
+echo "    a proposal draft:  curl -X POST -H 'Authorization: Bearer $API_TOKEN' http://127.0.0.1:$PORT/jobs/<job_id>/proposal" >&2
+echo "                       (or the \"✍️ Proposal draft\" link on each row of the page)" >&2
 echo "    (Ctrl-C stops the server)" >&2
 exec "$CARGO_TARGET_DIR/debug/api"

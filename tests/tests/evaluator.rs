@@ -358,3 +358,85 @@ async fn a_failed_or_abandoned_alert_is_sent_by_a_later_batch_and_given_up_after
     evaluator::handle(sqs_event(one), soon(120), &ev).await;
     assert_eq!(telegram.sent_texts().len() as i64, relevant);
 }
+
+#[tokio::test]
+async fn with_follow_decisions_the_alerts_use_the_threshold_the_decisions_suggest() {
+    async fn alerted(db: &TestDb, profile: LoadedProfile) -> (Vec<String>, usize) {
+        let telegram = fake_telegram::start("123:token").await;
+        let mut ev = evaluator(db, Scorer::Rules(RulesScorer), profile, 4).await;
+        ev.alerter = Some(Alerter {
+            client: TelegramClient::new(reqwest::Client::new(), telegram.base_url.clone(), "123:token"),
+            chat_id: "42".into(),
+        });
+        let ids = store_export(&ev.db, "second.json", &fixtures::bytes(fixtures::API_ACTOR)).await;
+        assert!(evaluator::handle(sqs_event(&job_messages(&ids)), soon(120), &ev).await.batch_item_failures.is_empty());
+        (ids, telegram.sent_texts().len())
+    }
+    let profile = |threshold: f64, follow: bool| {
+        let toml = DEFAULT_TOML
+            .replace("threshold = 80", &format!("threshold = {threshold}"))
+            .replace("min_fixed_budget = 500", "")
+            .replace("# follow_decisions = true", if follow { "follow_decisions = true" } else { "" });
+        LoadedProfile::from_toml(&toml, "alerts").unwrap()
+    };
+    assert_eq!(profile(90.0, false).version, profile(90.0, true).version, "following decisions rescores nothing");
+
+    // The second export's best relevant total, from a database of its own: just above it, the
+    // configured threshold alerts nothing.
+    let control = TestDb::new().await;
+    assert_eq!(alerted(&control, profile(100.0, false)).await.1, 0);
+    let best: f64 = control
+        .client()
+        .await
+        .query_one("SELECT max(total) FROM evaluations WHERE status = 'scored' AND relevant", &[])
+        .await
+        .unwrap()
+        .get(0);
+    let configured = best + 0.1;
+
+    // The first export scored; go for its five best jobs and pass on its five worst.
+    let db = TestDb::new().await;
+    let ev = evaluator(&db, Scorer::Rules(RulesScorer), profile(configured, false), 4).await;
+    let first = store_export(&ev.db, "first.json", &fixtures::bytes(fixtures::SCRAPER)).await;
+    assert!(evaluator::handle(sqs_event(&job_messages(&first)), soon(120), &ev).await.batch_item_failures.is_empty());
+    let client = db.client().await;
+    let ranked: Vec<String> = client
+        .query("SELECT job_id FROM evaluations WHERE status = 'scored' ORDER BY total DESC, job_id", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(ranked.len() >= 10);
+    for (i, job) in ranked.iter().enumerate() {
+        let decision = match i {
+            i if i < 5 => upflow::decision::Decision::Applied,
+            i if i >= ranked.len() - 5 => upflow::decision::Decision::NotForMe,
+            _ => continue,
+        };
+        let choice = upflow::decision::Choice::new(decision, None).unwrap();
+        upflow::store::decisions::record(&client, job, choice, upflow::decision::Source::Api).await.unwrap().unwrap();
+    }
+    let follows = profile(configured, true);
+    let threshold = upflow::read::alert_threshold(&client, follows.profile.alerts).await.unwrap();
+    assert!(threshold.value < best, "{threshold:?} against a best total of {best}");
+
+    // Under the profile that follows them, the second export alerts from the lower threshold.
+    let started: chrono::DateTime<chrono::Utc> = client.query_one("SELECT now()", &[]).await.unwrap().get(0);
+    let (ids, sent) = alerted(&db, follows).await;
+    let expected: i64 = client
+        .query_one(
+            "SELECT count(*) FROM evaluations WHERE job_id = ANY($1) AND updated_at >= $2
+               AND status = 'scored' AND relevant AND total >= $3",
+            &[&ids, &started, &threshold.value],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(expected > 0);
+    assert_eq!(
+        sent as i64, expected,
+        "every newly scored relevant job at or above {} alerted, none below",
+        threshold.value
+    );
+}

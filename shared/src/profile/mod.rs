@@ -265,10 +265,12 @@ impl LoadedProfile {
 }
 
 impl Profile {
-    /// A hash of the parsed content that scoring reads: comments, layout and the
-    /// [`proposal`](Profile::proposal) section do not change it.
+    /// A hash of the parsed content: comments, layout, the [`proposal`](Profile::proposal)
+    /// section and `alerts.follow_decisions` do not change it, since none of them changes a
+    /// score (turning them on rescores nothing).
     pub fn version(&self) -> String {
-        let scoring = Profile { proposal: None, ..self.clone() };
+        let alerts = Alerts { follow_decisions: false, ..self.alerts };
+        let scoring = Profile { proposal: None, alerts, ..self.clone() };
         short_hash(&scoring)
     }
 
