@@ -479,11 +479,7 @@ impl Bot {
         let (messages, keyboard) = match (&proposed, section) {
             (Ok(p), Some(section)) => {
                 info!(chat, job_id = %press.job_id, reused = p.reused, "proposal draft sent");
-                let client = self.client().await?;
-                let detail = crate::read::job_detail(&**client, &press.job_id).await.map_err(BotError::db)?;
-                drop(client);
-                let title = detail.map(|d| d.job.title).unwrap_or_default();
-                let heading = draft::heading(&title, &p.proposal, p.reused, Utc::now());
+                let heading = draft::heading(&p.title, &p.proposal, p.reused, Utc::now());
                 let messages = crate::proposal::render::telegram_messages(
                     &p.proposal.draft,
                     section,

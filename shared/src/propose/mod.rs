@@ -81,6 +81,8 @@ pub enum ProposeError {
 #[derive(Debug, Clone)]
 pub struct Proposed {
     pub proposal: StoredProposal,
+    /// The job's title, for headings.
+    pub title: String,
     /// `true` when handed out again without a call.
     pub reused: bool,
 }
@@ -116,7 +118,7 @@ impl Proposer {
         let section = profile.proposal.as_ref().ok_or(ProposeError::NoProposalProfile)?;
         let (detail, stored) = self.stored(job_id).await?.ok_or_else(|| ProposeError::NotFound(job_id.into()))?;
         if let Some(proposal) = stored.filter(|_| !redo) {
-            return Ok(Proposed { proposal, reused: true });
+            return Ok(Proposed { proposal, title: detail.job.title, reused: true });
         }
         let job = &detail.job;
         let assessment = assessment_for(&detail, &self.profile);
@@ -170,7 +172,7 @@ impl Proposer {
             latency_ms,
             "proposal drafted"
         );
-        Ok(Proposed { proposal, reused: false })
+        Ok(Proposed { proposal, title: job.title.clone(), reused: false })
     }
 }
 
