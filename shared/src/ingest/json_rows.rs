@@ -35,7 +35,7 @@ use serde_json::Value;
 
 use super::aliases::{lookup, Field, Target};
 use super::infer::{infer, SAMPLE};
-use super::json_text::{walk_record, Scratch, TextLeaf};
+use super::json_text::{is_job_text, walk_record, Scratch, TextLeaf};
 use super::mapping::{build_job, Hit};
 use super::oversize::{self, PREVIEW_BYTES};
 use super::plan::{Plan, Why};
@@ -63,6 +63,8 @@ pub struct JsonRows<R: BufRead> {
     key: String,
     /// The same and more for records read from their text.
     scratch: Scratch,
+    /// The field each own key of a probed record maps to ([`Self::is_job`]).
+    key_fields: foldhash::HashMap<String, Option<Field>>,
     reference: DateTime<Utc>,
     max_record: usize,
     /// Where each distinct path goes, decided once per file (set by [`super::Export`]).
@@ -141,6 +143,7 @@ impl<R: BufRead> JsonRows<R> {
             checked_first: false,
             key: String::new(),
             scratch: Scratch::default(),
+            key_fields: Default::default(),
             reference,
             max_record,
             plan: Plan::default(),
@@ -308,7 +311,8 @@ impl<R: BufRead> JsonRows<R> {
         let plan = &mut self.plan;
         let mut found: Vec<(Target, Option<u32>, Cow<str>)> = Vec::with_capacity(32);
         let walked = text.map(|text| {
-            walk_record(text, &mut self.scratch, &mut out, &mut |key, leaf| {
+            walk_record(text, &mut self.scratch, &mut out, &mut |spot, leaf| {
+                let key = spot.key;
                 let Some(target) = plan.target(key) else { return };
                 let text = match leaf {
                     TextLeaf::Str(Cow::Borrowed(s)) => Cow::Borrowed(s.trim()),
@@ -801,7 +805,7 @@ impl<R: BufRead> JsonRows<R> {
         let mut sub = std::mem::replace(&mut self.buf, outer);
         match first {
             Some(Element::Complete) => {
-                let is_job = serde_json::from_slice::<Value>(&sub).is_ok_and(|v| is_job_record(&v));
+                let is_job = self.is_job(&sub);
                 if is_job {
                     self.buf = sub;
                     self.jobs = Some(open);
@@ -830,6 +834,29 @@ impl<R: BufRead> JsonRows<R> {
                 self.buf.extend_from_slice(&sub);
                 Ok(Probed::Truncated)
             }
+        }
+    }
+
+    /// Whether `bytes` hold a job record ([`is_job_record`]), read from their text when the
+    /// walker can ([`is_job_text`]; with the fields of keys looked up once per file), else
+    /// parsed.
+    fn is_job(&mut self, bytes: &[u8]) -> bool {
+        let fields = &mut self.key_fields;
+        let mut field = |key: &str| match fields.get(key) {
+            Some(&field) => field,
+            None => {
+                let field = lookup(key).map(|t| t.field);
+                // Bounded: a file of ever new keys looks them up each time.
+                if fields.len() < 4096 {
+                    fields.insert(key.to_string(), field);
+                }
+                field
+            }
+        };
+        let text = std::str::from_utf8(bytes).ok();
+        match text.and_then(|text| is_job_text(text, &mut self.scratch, &mut field)) {
+            Some(is_job) => is_job,
+            None => serde_json::from_slice::<Value>(bytes).is_ok_and(|v| is_job_record(&v)),
         }
     }
 
@@ -1241,6 +1268,56 @@ mod tests {
             texts += kept;
         }
         assert!(texts > 200, "{texts} records kept as text");
+    }
+
+    /// `is_job_text` says what `is_job_record` says of the parsed object, on every object of
+    /// every JSON fixture and on a few made up.
+    #[test]
+    fn job_records_are_told_from_their_text_as_from_their_value() {
+        use super::super::aliases::lookup;
+        use super::super::json_text::{is_job_text, Scratch};
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
+        let mut values: Vec<serde_json::Value> = vec![
+            json!({"skills": [{"title": "x"}]}),
+            json!({"a": {"title": "x"}}),
+            json!({"title": "  "}),
+            json!({"title": true}),
+            json!({"id": 5, "url": "u"}),
+            json!({"id": "5", "extra": {"url": "u"}}),
+            json!({"id": "5"}),
+            json!({"jobs": [{"title": "x"}], "id": "1"}),
+            json!({"Titel": "Übersetzung", "name": "x"}),
+        ];
+        let mut dirs = vec![std::path::PathBuf::from(root)];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+                    values.push(serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap());
+                }
+            }
+        }
+        let (mut objects, mut jobs) = (0, 0);
+        let mut scratch = Scratch::default();
+        while let Some(value) = values.pop() {
+            match &value {
+                serde_json::Value::Object(map) => values.extend(map.values().cloned()),
+                serde_json::Value::Array(items) => values.extend(items.iter().cloned()),
+                _ => {}
+            }
+            if !value.is_object() {
+                continue;
+            }
+            for text in [serde_json::to_string(&value).unwrap(), serde_json::to_string_pretty(&value).unwrap()] {
+                let said = is_job_text(&text, &mut scratch, &mut |k| lookup(k).map(|t| t.field));
+                assert_eq!(said, Some(super::is_job_record(&value)), "{text}");
+            }
+            objects += 1;
+            jobs += usize::from(super::is_job_record(&value));
+        }
+        assert!(objects > 100 && jobs > 20, "{objects} objects, {jobs} jobs");
     }
 
     #[test]

@@ -17,6 +17,8 @@
 
 use std::borrow::Cow;
 
+use super::aliases::Field;
+
 /// Nesting the walker follows (`serde_json` stops at 128).
 pub const MAX_DEPTH: u32 = 100;
 
@@ -41,6 +43,29 @@ impl<'v> TextLeaf<'v> {
     }
 }
 
+/// Where a leaf is: its flattened key, and what [`is_job_text`] needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Spot<'k> {
+    /// The flattened key (`jobTile/job/ciphertext`, `skills/0`).
+    pub key: &'k str,
+    /// Where the leaf's own key (or array index) starts in `key`.
+    own: usize,
+    /// Arrays around the leaf.
+    arrays: u32,
+}
+
+impl<'k> Spot<'k> {
+    /// The leaf's own key (its object's key for it), or its array index.
+    pub fn own(&self) -> &'k str {
+        &self.key[self.own..]
+    }
+
+    /// Whether the leaf is inside an array (at any depth).
+    pub fn in_array(&self) -> bool {
+        self.arrays > 0
+    }
+}
+
 /// The walker gave up on a record: it is not valid JSON, not an object, or one of the records
 /// left to `serde_json` (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +86,7 @@ pub struct Scratch {
 /// flattened key (built in one buffer for every leaf) and the leaf, and writes the record as
 /// `serde_json` writes its parsed form into `out` (appended). On [`Unhandled`], `f` may have
 /// seen some of the leaves and `out` holds part of the record.
-pub fn walk_record<'v, F: FnMut(&str, TextLeaf<'v>)>(
+pub fn walk_record<'v, F: FnMut(Spot<'_>, TextLeaf<'v>)>(
     text: &'v str,
     scratch: &mut Scratch,
     out: &mut String,
@@ -70,7 +95,7 @@ pub fn walk_record<'v, F: FnMut(&str, TextLeaf<'v>)>(
     let Scratch { key, keys } = scratch;
     key.clear();
     keys.clear();
-    let mut w = Walker { s: text, b: text.as_bytes(), i: 0, key, out, keys, f };
+    let mut w = Walker { s: text, b: text.as_bytes(), i: 0, key, own: 0, arrays: 0, out, keys, f };
     w.ws();
     if w.peek() != Some(b'{') {
         return Err(Unhandled);
@@ -88,13 +113,22 @@ struct Walker<'v, 'a, F> {
     b: &'v [u8],
     i: usize,
     key: &'a mut String,
+    /// Where the own key of the value being read starts in `key`.
+    own: usize,
+    /// Arrays open.
+    arrays: u32,
     out: &'a mut String,
     /// The keys of the objects open, innermost last (to find a repeated key).
     keys: &'a mut Vec<(usize, usize)>,
     f: &'a mut F,
 }
 
-impl<'v, F: FnMut(&str, TextLeaf<'v>)> Walker<'v, '_, F> {
+impl<'v, F: FnMut(Spot<'_>, TextLeaf<'v>)> Walker<'v, '_, F> {
+    #[inline]
+    fn leaf(&mut self, leaf: TextLeaf<'v>) {
+        (self.f)(Spot { key: self.key, own: self.own, arrays: self.arrays }, leaf);
+    }
+
     #[inline]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
@@ -125,7 +159,7 @@ impl<'v, F: FnMut(&str, TextLeaf<'v>)> Walker<'v, '_, F> {
             b'"' => {
                 let s = self.string()?;
                 if !s.is_empty() {
-                    (self.f)(self.key, TextLeaf::Str(s));
+                    self.leaf(TextLeaf::Str(s));
                 }
                 Ok(())
             }
@@ -144,7 +178,7 @@ impl<'v, F: FnMut(&str, TextLeaf<'v>)> Walker<'v, '_, F> {
         self.i += word.len();
         self.out.push_str(word);
         if let Some(b) = leaf {
-            (self.f)(self.key, TextLeaf::Bool(b));
+            self.leaf(TextLeaf::Bool(b));
         }
         Ok(())
     }
@@ -185,6 +219,7 @@ impl<'v, F: FnMut(&str, TextLeaf<'v>)> Walker<'v, '_, F> {
             if len > 0 {
                 self.key.push('/');
             }
+            self.own = self.key.len();
             self.key.push_str(k);
             self.value(depth)?;
             self.key.truncate(len);
@@ -214,10 +249,12 @@ impl<'v, F: FnMut(&str, TextLeaf<'v>)> Walker<'v, '_, F> {
         }
         let len = self.key.len();
         let mut index = 0usize;
+        self.arrays += 1;
         loop {
             if len > 0 {
                 self.key.push('/');
             }
+            self.own = self.key.len();
             push_index(self.key, index);
             self.value(depth)?;
             self.key.truncate(len);
@@ -226,6 +263,7 @@ impl<'v, F: FnMut(&str, TextLeaf<'v>)> Walker<'v, '_, F> {
                 b',' => self.out.push(','),
                 b']' => {
                     self.out.push(']');
+                    self.arrays -= 1;
                     return Ok(());
                 }
                 _ => return Err(Unhandled),
@@ -332,9 +370,35 @@ impl<'v, F: FnMut(&str, TextLeaf<'v>)> Walker<'v, '_, F> {
             Cow::Owned(text.parse::<serde_json::Number>().map_err(|_| Unhandled)?.to_string())
         };
         self.out.push_str(&text);
-        (self.f)(self.key, TextLeaf::Number(text));
+        self.leaf(TextLeaf::Number(text));
         Ok(())
     }
+}
+
+/// Whether the JSON object `text` is a job record, as `json_rows::is_job_record` says of its
+/// parsed form: outside arrays, a non-blank string or a number under a key that maps to the
+/// title, or both an id and a URL. `field` looks up an own key's field. `None`: the walker
+/// leaves the record to `serde_json`.
+pub fn is_job_text(text: &str, scratch: &mut Scratch, field: &mut impl FnMut(&str) -> Option<Field>) -> Option<bool> {
+    let mut found = [false; 3];
+    let mut out = String::new();
+    walk_record(text, scratch, &mut out, &mut |spot, leaf| {
+        let known = match &leaf {
+            TextLeaf::Str(s) => !s.trim().is_empty(),
+            TextLeaf::Number(_) => true,
+            TextLeaf::Bool(_) => false,
+        };
+        if known && !spot.in_array() {
+            match field(spot.own()) {
+                Some(Field::Title) => found[0] = true,
+                Some(Field::JobId) => found[1] = true,
+                Some(Field::Url) => found[2] = true,
+                _ => {}
+            }
+        }
+    })
+    .ok()?;
+    Some(found[0] || (found[1] && found[2]))
 }
 
 /// The number of ASCII digits `b` starts with.
@@ -431,8 +495,8 @@ mod tests {
     fn walk(text: &str) -> Walked<(Vec<(String, String)>, String)> {
         let mut leaves = Vec::new();
         let mut out = String::new();
-        walk_record(text, &mut Scratch::default(), &mut out, &mut |k, leaf| {
-            leaves.push((k.to_string(), leaf.text().into_owned()))
+        walk_record(text, &mut Scratch::default(), &mut out, &mut |spot, leaf| {
+            leaves.push((spot.key.to_string(), leaf.text().into_owned()))
         })?;
         Ok((leaves, out))
     }
