@@ -72,16 +72,20 @@ fn is_word(b: &[u8], at: usize, len: usize) -> bool {
 fn find_words<const N: usize>(b: &[u8], lists: [&[&str]; N]) -> [Option<(usize, usize)>; N] {
     let mut found = [None; N];
     let mut left = N;
+    // The first letters of each list's words, one bit per letter.
+    let letter = |c: u8| 1u32 << (c.to_ascii_lowercase().wrapping_sub(b'a') & 31);
+    let firsts = lists.map(|words| words.iter().fold(0, |m, w| m | letter(w.as_bytes()[0])));
+    let all = firsts.iter().fold(0, |m, f| m | f);
     let mut after_alnum = false;
     for (i, &c) in b.iter().enumerate() {
         let starts = !after_alnum && c.is_ascii_alphabetic();
         after_alnum = c.is_ascii_alphanumeric();
-        if !starts {
+        if !starts || all & letter(c) == 0 {
             continue;
         }
         let first = c.to_ascii_lowercase();
         for (list, words) in lists.iter().enumerate() {
-            if found[list].is_some() {
+            if found[list].is_some() || firsts[list] & letter(c) == 0 {
                 continue;
             }
             let hit = words.iter().position(|w| {
