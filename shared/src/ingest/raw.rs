@@ -78,7 +78,8 @@ impl PartialEq for Raw {
     fn eq(&self, other: &Raw) -> bool {
         match (self, other) {
             (Raw::Value(a), Raw::Value(b)) => a == b,
-            (Raw::Json(a), Raw::Json(b)) => a == b,
+            // The same text is the same JSON; keys in another order are too (as for `Value`).
+            (Raw::Json(a), Raw::Json(b)) if a == b => true,
             _ => self.to_value() == other.to_value(),
         }
     }
@@ -131,5 +132,21 @@ mod tests {
         assert_ne!(r, row(&["", "title", "budget", "skills"], &["0", "Build a bot", "", "['Go']"]));
         let back: Raw = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
         assert_eq!(back, r);
+    }
+
+    #[test]
+    fn a_json_record_is_written_as_its_text_and_compares_as_json() {
+        let text = r#"{"title":"Build a bot","n":1.5,"skills":["Rust"],"é":"😀"}"#;
+        let r = Raw::Json(text.to_string());
+        assert_eq!(serde_json::to_string(&r).unwrap(), text);
+        let job = serde_json::json!({"raw": r});
+        assert_eq!(job.to_string(), format!(r#"{{"raw":{text}}}"#));
+        let value: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(r, value);
+        assert_eq!(r, Raw::Value(value.clone()));
+        assert_eq!(r.to_value(), value);
+        let reordered = Raw::Json(r#"{"n":1.5,"title":"Build a bot","skills":["Rust"],"é":"😀"}"#.into());
+        assert_eq!(r, reordered);
+        assert_ne!(r, Raw::Json(r#"{"title":"Other"}"#.into()));
     }
 }
