@@ -35,9 +35,11 @@ use serde_json::Value;
 
 use super::aliases::{lookup, Field, Target};
 use super::infer::{infer, SAMPLE};
+use super::json_text::{is_job_text, walk_record, Scratch, TextLeaf};
 use super::mapping::{build_job, Hit};
 use super::oversize::{self, PREVIEW_BYTES};
 use super::plan::{Plan, Why};
+use super::raw::Raw;
 use super::record::{first_index, flatten, for_each_leaf, Leaf};
 use super::{ExportError, RowOutcome};
 
@@ -59,6 +61,10 @@ pub struct JsonRows<R: BufRead> {
     checked_first: bool,
     /// The flattened key of the leaf being read, one buffer for every record.
     key: String,
+    /// The same and more for records read from their text.
+    scratch: Scratch,
+    /// The field each own key of a probed record maps to ([`Self::is_job`]).
+    key_fields: foldhash::HashMap<String, Option<Field>>,
     reference: DateTime<Utc>,
     max_record: usize,
     /// Where each distinct path goes, decided once per file (set by [`super::Export`]).
@@ -77,12 +83,20 @@ pub struct JsonRows<R: BufRead> {
     sampled: bool,
     /// Records read ahead for inference, handed out before any other.
     ahead: VecDeque<Item>,
+    /// Reading records ahead for inference: they are parsed into `Value`s, kept until mapped.
+    reading_ahead: bool,
+    /// Tests: map every record through a parsed `Value`, as before [`super::json_text`] (to
+    /// compare).
+    #[cfg(test)]
+    pub(crate) value_route: bool,
 }
 
 /// What reading one record gave: a parsed object to map (with the search keyword of its
-/// envelope group, if any), or an outcome already (a rejected record, an error).
+/// envelope group, if any), a record still in `buf` as text, to map at once, or an outcome
+/// already (a rejected record, an error).
 enum Item {
     Record { row: u64, value: Value, keyword: Option<String> },
+    Buffered { row: u64, keyword: Option<String> },
     Outcome(Result<RowOutcome, ExportError>),
 }
 
@@ -128,6 +142,8 @@ impl<R: BufRead> JsonRows<R> {
             finished: false,
             checked_first: false,
             key: String::new(),
+            scratch: Scratch::default(),
+            key_fields: Default::default(),
             reference,
             max_record,
             plan: Plan::default(),
@@ -138,6 +154,9 @@ impl<R: BufRead> JsonRows<R> {
             enveloped: false,
             sampled: false,
             ahead: VecDeque::new(),
+            reading_ahead: false,
+            #[cfg(test)]
+            value_route: false,
         }
     }
 
@@ -154,6 +173,7 @@ impl<R: BufRead> JsonRows<R> {
         Some(match item {
             Item::Outcome(outcome) => outcome,
             Item::Record { row, value, keyword } => self.map_value(row, value, keyword),
+            Item::Buffered { row, keyword } => self.map_text(row, keyword),
         })
     }
 
@@ -162,6 +182,7 @@ impl<R: BufRead> JsonRows<R> {
     /// Keys inside arrays (`skills/0`) are left out: their position is no field.
     fn infer_unmapped(&mut self) {
         let mut sampled = 0;
+        self.reading_ahead = true;
         while sampled < SAMPLE && self.ahead.len() < 4 * SAMPLE {
             let Some(item) = self.next_item() else { break };
             let stop = matches!(item, Item::Outcome(Err(_)));
@@ -171,6 +192,7 @@ impl<R: BufRead> JsonRows<R> {
                 break;
             }
         }
+        self.reading_ahead = false;
         let (plan, key) = (&mut self.plan, &mut self.key);
         let mut candidates: Vec<(String, Vec<Cow<str>>)> = Vec::new();
         let mut at: HashMap<String, usize> = HashMap::new();
@@ -245,9 +267,18 @@ impl<R: BufRead> JsonRows<R> {
         }
     }
 
-    /// The record in `buf`, parsed: an object to map, or its rejection.
+    /// The record in `buf`: left there to be mapped from its text at once ([`Self::map_text`]),
+    /// or, read ahead, parsed (an object to map, or its rejection).
     fn parse_element(&mut self) -> Item {
         let row = self.row;
+        if !self.reading_ahead {
+            return Item::Buffered { row, keyword: self.keyword.clone() };
+        }
+        self.parse_value(row)
+    }
+
+    /// The record in `buf`, parsed: an object to map, or its rejection.
+    fn parse_value(&mut self, row: u64) -> Item {
         let value: Value = match serde_json::from_slice(&self.buf) {
             Ok(v) => v,
             Err(e) => {
@@ -263,6 +294,60 @@ impl<R: BufRead> JsonRows<R> {
             return Item::Outcome(Ok(RowOutcome::Rejected { row, reason, raw: Some(value) }));
         }
         Item::Record { row, value, keyword: self.keyword.clone() }
+    }
+
+    /// Maps the record in `buf` onto a job from its text ([`super::json_text`]), keeping the
+    /// text as the raw record; a record the walker leaves alone is parsed and mapped as a
+    /// `Value`.
+    fn map_text(&mut self, row: u64, keyword: Option<String>) -> Result<RowOutcome, ExportError> {
+        #[cfg(test)]
+        let value_route = self.value_route;
+        #[cfg(not(test))]
+        let value_route = false;
+        // The first record is mapped as a `Value` (its keys go into the error when no title
+        // maps); it is read ahead anyway.
+        let text = if value_route || !self.checked_first { None } else { std::str::from_utf8(&self.buf).ok() };
+        let mut out = String::with_capacity(self.buf.len());
+        let plan = &mut self.plan;
+        let mut found: Vec<(Target, Option<u32>, Cow<str>)> = Vec::with_capacity(32);
+        let walked = text.map(|text| {
+            walk_record(text, &mut self.scratch, &mut out, &mut |spot, leaf| {
+                let key = spot.key;
+                let Some(target) = plan.target(key) else { return };
+                let text = match leaf {
+                    TextLeaf::Str(Cow::Borrowed(s)) => Cow::Borrowed(s.trim()),
+                    TextLeaf::Str(Cow::Owned(s)) if s.trim().len() < s.len() => Cow::Owned(s.trim().to_string()),
+                    other => other.text(),
+                };
+                if !text.is_empty() {
+                    found.push((target, first_index(key), text));
+                }
+            })
+        });
+        if walked != Some(Ok(())) {
+            drop(found);
+            return match self.parse_value(row) {
+                Item::Record { row, value, .. } => self.map_value(row, value, keyword),
+                Item::Outcome(outcome) => outcome,
+                Item::Buffered { .. } => unreachable!("parse_value parses"),
+            };
+        }
+        let mut hits: Vec<Hit> =
+            found.iter().map(|(target, index, text)| Hit { target: *target, index: *index, value: text }).collect();
+        let built = build_job(&mut hits, self.reference);
+        drop(hits);
+        drop(found);
+        match built {
+            Ok(mut job) => {
+                job.search_keyword = keyword;
+                job.raw = Raw::Json(out);
+                Ok(RowOutcome::Job { row, job: Box::new(job) })
+            }
+            Err(reason) => {
+                let raw = serde_json::from_str(&out).ok();
+                Ok(RowOutcome::Rejected { row, reason: reason.to_string(), raw })
+            }
+        }
     }
 
     /// Maps one parsed record onto a job.
@@ -482,11 +567,13 @@ impl<R: BufRead> JsonRows<R> {
                 return Ok(if blank { None } else { Some(Element::Truncated) });
             }
             let mut end = None;
-            for (i, &b) in chunk.iter().enumerate() {
-                if text.skip(b) {
+            let mut i = 0;
+            while i < chunk.len() {
+                if text.inside {
+                    i = text.skip_rest(chunk, i);
                     continue;
                 }
-                match b {
+                match chunk[i] {
                     b'"' => text.open(),
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' if depth > 0 => depth -= 1,
@@ -496,6 +583,7 @@ impl<R: BufRead> JsonRows<R> {
                     }
                     _ => {}
                 }
+                i += 1;
             }
             let take = end.unwrap_or(chunk.len());
             seen += take as u64;
@@ -570,10 +658,14 @@ impl<R: BufRead> JsonRows<R> {
             }
             let base = self.buf.len();
             let mut stop = None;
-            for (i, &b) in chunk.iter().enumerate() {
-                if text.skip(b) {
+            let mut next = 0;
+            while next < chunk.len() {
+                if text.inside {
+                    next = text.skip_rest(chunk, next);
                     continue;
                 }
+                let (i, b) = (next, chunk[next]);
+                next += 1;
                 if b == b'\n' && mode == Mode::Line {
                     if first_line && depth == 1 && solid == 1 && stack == [b'{'] {
                         // `{` alone on the first line: a pretty-printed document.
@@ -713,7 +805,7 @@ impl<R: BufRead> JsonRows<R> {
         let mut sub = std::mem::replace(&mut self.buf, outer);
         match first {
             Some(Element::Complete) => {
-                let is_job = serde_json::from_slice::<Value>(&sub).is_ok_and(|v| is_job_record(&v));
+                let is_job = self.is_job(&sub);
                 if is_job {
                     self.buf = sub;
                     self.jobs = Some(open);
@@ -745,6 +837,29 @@ impl<R: BufRead> JsonRows<R> {
         }
     }
 
+    /// Whether `bytes` hold a job record ([`is_job_record`]), read from their text when the
+    /// walker can ([`is_job_text`]; with the fields of keys looked up once per file), else
+    /// parsed.
+    fn is_job(&mut self, bytes: &[u8]) -> bool {
+        let fields = &mut self.key_fields;
+        let mut field = |key: &str| match fields.get(key) {
+            Some(&field) => field,
+            None => {
+                let field = lookup(key).map(|t| t.field);
+                // Bounded: a file of ever new keys looks them up each time.
+                if fields.len() < 4096 {
+                    fields.insert(key.to_string(), field);
+                }
+                field
+            }
+        };
+        let text = std::str::from_utf8(bytes).ok();
+        match text.and_then(|text| is_job_text(text, &mut self.scratch, &mut field)) {
+            Some(is_job) => is_job,
+            None => serde_json::from_slice::<Value>(bytes).is_ok_and(|v| is_job_record(&v)),
+        }
+    }
+
     /// Reads past the rest of a value inside which `open` containers are open.
     fn skip_open(&mut self, open: usize) -> Result<(), ExportError> {
         let io = |e: std::io::Error| ExportError::Read(e.to_string());
@@ -756,11 +871,13 @@ impl<R: BufRead> JsonRows<R> {
                 return Ok(());
             }
             let mut end = None;
-            for (i, &b) in chunk.iter().enumerate() {
-                if text.skip(b) {
+            let mut i = 0;
+            while i < chunk.len() {
+                if text.inside {
+                    i = text.skip_rest(chunk, i);
                     continue;
                 }
-                match b {
+                match chunk[i] {
                     b'"' => text.open(),
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' => {
@@ -772,6 +889,7 @@ impl<R: BufRead> JsonRows<R> {
                     }
                     _ => {}
                 }
+                i += 1;
             }
             let take = end.unwrap_or(chunk.len());
             self.input.consume(take);
@@ -837,27 +955,35 @@ struct InString {
 }
 
 impl InString {
-    /// Feeds one byte; `true` when it belongs to the string being read (the closing quote
-    /// included). A quote outside strings is the scanner's to see, then [`Self::open`].
-    #[inline]
-    fn skip(&mut self, b: u8) -> bool {
-        if !self.inside {
-            return false;
-        }
-        if self.escaped {
-            self.escaped = false;
-        } else if b == b'\\' {
-            self.escaped = true;
-        } else if b == b'"' {
-            self.inside = false;
-        }
-        true
-    }
-
     /// An opening quote was seen.
     #[inline]
     fn open(&mut self) {
         self.inside = true;
+    }
+
+    /// Inside a string at `chunk[at]`: where the string's closing quote ends in `chunk`, or
+    /// `chunk.len()` when it goes on past it. It jumps from quote or backslash to the next
+    /// (`memchr2`): string contents are most of a record.
+    #[inline]
+    fn skip_rest(&mut self, chunk: &[u8], mut at: usize) -> usize {
+        if self.escaped {
+            self.escaped = false;
+            at += 1;
+        }
+        while at < chunk.len() {
+            let Some(off) = memchr::memchr2(b'"', b'\\', &chunk[at..]) else { break };
+            let i = at + off;
+            if chunk[i] == b'"' {
+                self.inside = false;
+                return i + 1;
+            }
+            if i + 1 == chunk.len() {
+                self.escaped = true;
+                return chunk.len();
+            }
+            at = i + 2;
+        }
+        chunk.len()
     }
 }
 
@@ -1031,6 +1157,181 @@ mod tests {
         let lines = format!("{record}\n{}\n", job(2));
         let (jobs, _) = read("a.jsonl", lines.as_bytes(), 1024);
         assert_eq!(jobs.iter().map(|j| (j.0, j.1.as_str())).collect::<Vec<_>>(), [(1, "Plain"), (2, "Job 2")]);
+    }
+
+    /// Everything an export hands out, as text: each job serialised (its raw record too), each
+    /// rejection with its raw record, each duplicate, the error that ends it; and how many jobs
+    /// kept their record's text.
+    fn everything(name: &str, bytes: &[u8], value_route: bool) -> (Vec<String>, usize) {
+        let options = ReadOptions {
+            name: name.into(),
+            reference_time: chrono::Utc.with_ymd_and_hms(2026, 5, 24, 7, 0, 0).unwrap(),
+            format: None,
+        };
+        let limits = Limits { max_record_bytes: 1 << 20 };
+        let mut export = match super::super::Export::open_with_limits(bytes, &options, limits) {
+            Ok(export) => export,
+            Err(e) => return (vec![format!("error: {e}")], 0),
+        };
+        if value_route {
+            export.value_route();
+        }
+        let mut out = Vec::new();
+        let mut texts = 0;
+        while let Some(item) = export.next_item() {
+            out.push(match item {
+                Ok(ExportItem::Job { row, job }) => {
+                    texts += usize::from(matches!(job.raw, super::Raw::Json(_)));
+                    format!("{row}: {}", serde_json::to_string(&job).unwrap())
+                }
+                Ok(ExportItem::Rejected { row, reason, raw }) => {
+                    format!("{row}: {reason} {}", serde_json::to_string(&raw).unwrap())
+                }
+                Ok(other) => format!("{other:?}"),
+                Err(e) => format!("error: {e}"),
+            });
+        }
+        (out, texts)
+    }
+
+    /// Every JSON fixture, and records the walker leaves to `serde_json` (or that are invalid),
+    /// read from their text and through a parsed `Value`: the same jobs, serialised to the same
+    /// bytes, the same rejections. The first [`SAMPLE`] records are read ahead and parsed either
+    /// way, so each file is also read after that many plain jobs (or a group of them).
+    #[test]
+    fn records_read_from_their_text_are_what_the_value_route_made() {
+        let filler: Vec<serde_json::Value> = (1000..1000 + super::SAMPLE as u32).map(job).collect();
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(root)];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+                    let name = path.display().to_string();
+                    let bytes = std::fs::read(&path).unwrap();
+                    if let Ok(serde_json::Value::Array(items)) = serde_json::from_slice(&bytes) {
+                        let after_jobs: Vec<_> = filler.iter().chain(&items).cloned().collect();
+                        let group = json!({"keyword": "filler", "jobs": filler});
+                        let after_group: Vec<_> = std::iter::once(&group).chain(&items).cloned().collect();
+                        for (how, items) in [("jobs", after_jobs), ("group", after_group)] {
+                            let bytes = serde_json::to_vec_pretty(&items).unwrap();
+                            files.push((format!("{name} after a {how}"), bytes));
+                        }
+                    }
+                    files.push((name, bytes));
+                }
+            }
+        }
+        assert!(files.len() >= 12, "{files:?}");
+        let mut tricky = filler.clone();
+        for (i, extra) in [
+            json!({"q": "say \"hi\" \\ é 😀 \u{1}", "n": 1e3, "m": -0.0, "f": 1.50, "t": true}),
+            json!({"skills": [[], {}, [null, ""]], "budget": {"amount": 1200, "currency": "USD"}}),
+            json!({"description": "  padded\n  ", "category": " Web "}),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut j = job(i as u32 + 2);
+            j.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            tricky.push(j);
+        }
+        let mut text = serde_json::to_string_pretty(&tricky).unwrap();
+        let last = text.rfind(']').unwrap();
+        let more = [
+            r#", {"id": "~01000000000000000009", "title": "Twice", "title": "Again", "url": "u"}"#,
+            r#", {"id": "~01000000000000000010", "t\u0069tle": "Escaped key", "d": "caf\u00e9 \/ \ud83d\ude00"}"#,
+            r#", {"id": "~01000000000000000011", "title": "Escaped \u0041 value", "n": 1E2, "m": -0}"#,
+            r#", {"id": "~01000000000000000012", "title": "Bad" "x": 1}"#,
+            ", {\"id\": \"~01000000000000000013\", \"title\": \"Ctl\ttab\"}",
+            r#", ["not", "an", "object"], "text", 12, null"#,
+            r#", {"title": "No id or url"}"#,
+            r#", {"id": "~01000000000000000014", "title": "Lone \ud800"}"#,
+            r#", {"id": "~01000000000000000015", "title": "Last", "big": 18446744073709551616}"#,
+        ];
+        text.insert_str(last, &more.concat());
+        files.push(("tricky.json".into(), text.into_bytes()));
+        let mut lines: Vec<String> = tricky.iter().map(|v| v.to_string()).collect();
+        lines.extend(more.iter().map(|m| m[2..].to_string()));
+        lines.push("{\"title\": ".into());
+        files.push(("tricky.jsonl".into(), lines.join("\n").into_bytes()));
+        let mut texts = 0;
+        for (name, bytes) in files {
+            let (from_text, kept) = everything(&name, &bytes, false);
+            assert!(from_text.len() > 1, "{name}: {from_text:?}");
+            let (from_values, none) = everything(&name, &bytes, true);
+            assert_eq!(none, 0);
+            assert_eq!(from_text, from_values, "{name}");
+            texts += kept;
+        }
+        assert!(texts > 200, "{texts} records kept as text");
+    }
+
+    /// `is_job_text` says what `is_job_record` says of the parsed object, on every object of
+    /// every JSON fixture and on a few made up.
+    #[test]
+    fn job_records_are_told_from_their_text_as_from_their_value() {
+        use super::super::aliases::lookup;
+        use super::super::json_text::{is_job_text, Scratch};
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
+        let mut values: Vec<serde_json::Value> = vec![
+            json!({"skills": [{"title": "x"}]}),
+            json!({"a": {"title": "x"}}),
+            json!({"title": "  "}),
+            json!({"title": true}),
+            json!({"id": 5, "url": "u"}),
+            json!({"id": "5", "extra": {"url": "u"}}),
+            json!({"id": "5"}),
+            json!({"jobs": [{"title": "x"}], "id": "1"}),
+            json!({"Titel": "Übersetzung", "name": "x"}),
+        ];
+        let mut dirs = vec![std::path::PathBuf::from(root)];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+                    values.push(serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap());
+                }
+            }
+        }
+        let (mut objects, mut jobs) = (0, 0);
+        let mut scratch = Scratch::default();
+        while let Some(value) = values.pop() {
+            match &value {
+                serde_json::Value::Object(map) => values.extend(map.values().cloned()),
+                serde_json::Value::Array(items) => values.extend(items.iter().cloned()),
+                _ => {}
+            }
+            if !value.is_object() {
+                continue;
+            }
+            for text in [serde_json::to_string(&value).unwrap(), serde_json::to_string_pretty(&value).unwrap()] {
+                let said = is_job_text(&text, &mut scratch, &mut |k| lookup(k).map(|t| t.field));
+                assert_eq!(said, Some(super::is_job_record(&value)), "{text}");
+            }
+            objects += 1;
+            jobs += usize::from(super::is_job_record(&value));
+        }
+        assert!(objects > 100 && jobs > 20, "{objects} objects, {jobs} jobs");
+    }
+
+    #[test]
+    fn string_skipping_carries_an_escape_across_chunks() {
+        // Inside a string: `ab\"c\\` and its closing quote (at 7), then more.
+        let text = br#"ab\"c\\"tail"#;
+        for split in 0..=text.len() {
+            let mut s = super::InString::default();
+            s.open();
+            let (a, b) = text.split_at(split);
+            let end = s.skip_rest(a, 0);
+            let end = if s.inside { a.len() + s.skip_rest(b, 0) } else { end };
+            assert_eq!((end, s.inside), (8, false), "split at {split}");
+        }
     }
 
     #[test]

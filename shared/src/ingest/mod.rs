@@ -21,6 +21,7 @@ pub mod explain;
 pub mod format;
 pub mod infer;
 pub mod json_rows;
+pub mod json_text;
 pub mod mapping;
 pub mod overrides;
 pub mod oversize;
@@ -157,6 +158,15 @@ impl<R: Read> Export<R> {
     /// most [`MAX_RECORD_BYTES`].
     pub fn open(input: R, options: &ReadOptions) -> Result<Self, ExportError> {
         Export::open_with_limits(input, options, Limits::default())
+    }
+
+    /// Tests: a JSON export's records are all mapped through a parsed `Value`, as before
+    /// [`json_text`] (to compare the two).
+    #[cfg(test)]
+    pub(crate) fn value_route(&mut self) {
+        if let Rows::Json(r) = &mut self.rows {
+            r.value_route = true;
+        }
     }
 
     /// [`Export::open`] with other [`Limits`] (tests use a small record cap).

@@ -27,7 +27,13 @@ pub fn segments(key: &str) -> Vec<Segment> {
 
 /// The first array index in a flattened key (`skills/3/name` -> 3), if any.
 pub fn first_index(key: &str) -> Option<u32> {
-    key.split('/').find(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).and_then(|s| s.parse().ok())
+    let b = key.as_bytes();
+    // Most keys hold no digit at all (a scan the compiler vectorises).
+    if !b.iter().fold(false, |any, c| any | c.is_ascii_digit()) {
+        return None;
+    }
+    let segment = b.split(|&c| c == b'/').find(|s| !s.is_empty() && s.iter().all(u8::is_ascii_digit))?;
+    std::str::from_utf8(segment).ok()?.parse().ok()
 }
 
 /// A leaf of a JSON record, borrowed from it.

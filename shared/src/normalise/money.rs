@@ -45,6 +45,11 @@ const MARKERS: [(&[u8], Option<&str>); 12] = [
 
 /// The currency marker at `i`, as (length, implied code). Letter markers must stand as a word.
 fn marker_at(b: &[u8], i: usize) -> Option<(usize, Option<&'static str>)> {
+    // Most bytes start no marker: `$`, the first byte of `€` or `£`, or a marker's first letter.
+    match b.get(i)?.to_ascii_lowercase() {
+        b'$' | 0xE2 | 0xC2 | b'u' | b'a' | b'c' | b'n' | b'e' | b'g' => {}
+        _ => return None,
+    }
     if i > 0 && b[i - 1].is_ascii_alphabetic() {
         return None;
     }
@@ -223,6 +228,17 @@ pub fn parse_budget(s: &str) -> Option<Budget> {
 
 #[cfg(test)]
 mod tests {
+    /// The first-byte filter of `marker_at` lets through every marker's first byte, in either
+    /// case.
+    #[test]
+    fn every_marker_passes_the_first_byte_filter() {
+        for (m, _) in super::MARKERS {
+            for text in [m.to_vec(), m.to_ascii_lowercase(), m.to_ascii_uppercase()] {
+                assert_eq!(super::marker_at(&text, 0).map(|(len, _)| len), Some(m.len()), "{text:?}");
+            }
+        }
+    }
+
     use super::*;
 
     fn budget(kind: Option<JobType>, min: f64, max: Option<f64>, currency: Option<&'static str>) -> Option<Budget> {

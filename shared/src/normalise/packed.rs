@@ -66,7 +66,49 @@ fn is_word(b: &[u8], at: usize, len: usize) -> bool {
     before && after
 }
 
+/// For each of `lists`, the first of its words (lowercase, each starting with a letter) found
+/// as a word, as (start, word index), earliest first: what [`find_word`] gives for each list, in
+/// one pass over the word starts of `b` rather than one search per word.
+fn find_words<const N: usize>(b: &[u8], lists: [&[&str]; N]) -> [Option<(usize, usize)>; N] {
+    let mut found = [None; N];
+    let mut left = N;
+    // The first letters of each list's words, one bit per letter.
+    let letter = |c: u8| 1u32 << (c.to_ascii_lowercase().wrapping_sub(b'a') & 31);
+    let firsts = lists.map(|words| words.iter().fold(0, |m, w| m | letter(w.as_bytes()[0])));
+    let all = firsts.iter().fold(0, |m, f| m | f);
+    let mut after_alnum = false;
+    for (i, &c) in b.iter().enumerate() {
+        let starts = !after_alnum && c.is_ascii_alphabetic();
+        after_alnum = c.is_ascii_alphanumeric();
+        if !starts || all & letter(c) == 0 {
+            continue;
+        }
+        let first = c.to_ascii_lowercase();
+        for (list, words) in lists.iter().enumerate() {
+            if found[list].is_some() || firsts[list] & letter(c) == 0 {
+                continue;
+            }
+            let hit = words.iter().position(|w| {
+                let w = w.as_bytes();
+                w[0] == first
+                    && b[i..].len() >= w.len()
+                    && b[i..i + w.len()].eq_ignore_ascii_case(w)
+                    && is_word(b, i, w.len())
+            });
+            if let Some(k) = hit {
+                found[list] = Some((i, k));
+                left -= 1;
+            }
+        }
+        if left == 0 {
+            break;
+        }
+    }
+    found
+}
+
 /// The first of `words` (lowercase) found as a word, as (start, word index); earliest wins.
+#[cfg(test)]
 fn find_word(b: &[u8], words: &[&str]) -> Option<(usize, usize)> {
     let mut best: Option<(usize, usize)> = None;
     for (k, w) in words.iter().enumerate() {
@@ -116,20 +158,16 @@ fn find_word_prefix(b: &[u8]) -> Option<usize> {
     }
 }
 
-/// The duration and workload after a time label, and the byte range of that section.
-fn time_section(t: &str) -> Option<(Option<String>, Option<String>, usize, usize)> {
-    let b = t.as_bytes();
-    let (start, k) = find_word(b, &TIME_LABELS)?;
+/// The duration and workload after the time label found at `label` (start, index in
+/// [`TIME_LABELS`]), and the byte range of that section.
+fn time_section(t: &str, label: Option<(usize, usize)>) -> Option<(Option<String>, Option<String>, usize, usize)> {
+    let (start, k) = label?;
     let body_start = start + TIME_LABELS[k].len();
     let body = t[body_start..].trim_start_matches(|c: char| c == ':' || c.is_whitespace());
     let body_at = t.len() - body.len();
     // The section ends where a level or a budget label starts, or at a separator.
     let bb = body.as_bytes();
-    let label = [
-        find_word(bb, &LEVELS.map(|(w, _)| w)).map(|(i, _)| i),
-        find_word(bb, &BUDGET_LABELS).map(|(i, _)| i),
-        find_word(bb, &["posted"]).map(|(i, _)| i),
-    ];
+    let label = find_words(bb, [&LEVELS.map(|(w, _)| w), &BUDGET_LABELS, &["posted"]]).map(|f| f.map(|(i, _)| i));
     let separator = SECTION_ENDS.iter().filter_map(|sep| memchr::memmem::find(bb, sep.as_bytes()));
     let len = label.into_iter().flatten().chain(separator).min().unwrap_or(bb.len());
     let mut duration = None;
@@ -161,11 +199,12 @@ pub fn parse_terms(s: &str) -> Terms {
     let t = s.trim();
     let b = t.as_bytes();
     let mut terms = Terms { job_type: job_type(t), ..Terms::default() };
-    if let Some((_, k)) = find_word(b, &LEVELS.map(|(w, _)| w)) {
+    let [level, budget_label, time_label] = find_words(b, [&LEVELS.map(|(w, _)| w), &BUDGET_LABELS, &TIME_LABELS]);
+    if let Some((_, k)) = level {
         terms.experience_level = Some(LEVELS[k].1.to_owned());
     }
     // The pay is read from the text outside the time section.
-    let (before, after) = match time_section(t) {
+    let (before, after) = match time_section(t, time_label) {
         Some((duration, workload, start, end)) => {
             terms.duration = duration;
             terms.workload = workload;
@@ -174,7 +213,7 @@ pub fn parse_terms(s: &str) -> Terms {
         None => (t, ""),
     };
     let budget = [before, after].into_iter().find_map(|part| parse_budget(part).filter(|_| is_pay(part)));
-    let budget_label = find_word(b, &BUDGET_LABELS).is_some();
+    let budget_label = budget_label.is_some();
     if let Some(budget) = budget {
         let kind = terms.job_type.or(budget.kind).or(budget_label.then_some(JobType::Fixed));
         match kind {
@@ -217,6 +256,35 @@ mod tests {
 
     fn s(v: &str) -> Option<String> {
         Some(v.to_owned())
+    }
+
+    /// One pass for several lists finds what one search per word found.
+    #[test]
+    fn find_words_agrees_with_find_word() {
+        let levels = LEVELS.map(|(w, _)| w);
+        let texts = [
+            "Hourly: $10.00 - $30.00 Expert Est. time: 1 to 3 months, 30+ hrs/week",
+            "Fixed-price - Intermediate - Est. Budget: $500",
+            "Hourly - Entry level - Est. time: Less than 1 month, Less than 30 hrs/week",
+            "ENTRY-LEVEL entry budgetary Budget estimated time Estimated Budget",
+            "xexpert expertise 3expert expert9 é Expert, duration: 2 weeks | project length Posted",
+            "est time est. timeline est. time:",
+            "",
+            "e",
+            "Entr",
+            "entry",
+        ];
+        for t in texts {
+            let b = t.as_bytes();
+            let found = find_words(b, [&levels, &BUDGET_LABELS, &TIME_LABELS, &["posted"]]);
+            let one_by_one = [
+                find_word(b, &levels),
+                find_word(b, &BUDGET_LABELS),
+                find_word(b, &TIME_LABELS),
+                find_word(b, &["posted"]),
+            ];
+            assert_eq!(found, one_by_one, "{t}");
+        }
     }
 
     #[test]
