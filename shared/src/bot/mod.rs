@@ -460,7 +460,6 @@ impl Bot {
         Ok(acknowledged?)
     }
 
-    /// The `/top` page for `request`.
     /// "Draft proposal": acknowledges at once, drafts (or finds the stored draft), then sends it,
     /// split under Telegram's limit, with a "New draft" button under its last part.
     async fn on_draft(
@@ -499,6 +498,7 @@ impl Bot {
         self.send(chat, last, keyboard, deadline).await.map(drop)
     }
 
+    /// The `/top` page for `request`.
     async fn top_page(&self, request: TopRequest) -> Result<TopPage, BotError> {
         let client = self.client().await?;
         let (items, more) = store::top(&**client, &self.profile.version, self.profile.profile.priority, request)
