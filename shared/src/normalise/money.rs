@@ -28,6 +28,8 @@ pub struct Budget {
 
 /// Currency markers that may stand next to an amount, with the ISO code each implies. Longer
 /// markers come first; the other dollars (`CA$`, `A$`, ...) imply no code we can name.
+/// [`marker_at`] reads them by their first byte; the table is what it is checked against.
+#[cfg(test)]
 const MARKERS: [(&[u8], Option<&str>); 12] = [
     (b"US$", Some("USD")),
     (b"AU$", None),
@@ -43,13 +45,41 @@ const MARKERS: [(&[u8], Option<&str>); 12] = [
     (b"$", Some("USD")),
 ];
 
-/// The currency marker at `i`, as (length, implied code). Letter markers must stand as a word.
+/// The currency marker at `i`, as (length, implied code): one of `US$`, `AU$`, `CA$`, `NZ$`,
+/// `USD`, `EUR`, `GBP`, `€`, `£`, `A$`, `C$`, `$` in any case, longer ones first. Letter markers
+/// must stand as a word. Dispatches on the first byte (a test checks it against the marker
+/// table it replaced).
+#[inline]
 fn marker_at(b: &[u8], i: usize) -> Option<(usize, Option<&'static str>)> {
+    let c = b.get(i)?.to_ascii_lowercase();
     // Most bytes start no marker: `$`, the first byte of `€` or `£`, or a marker's first letter.
-    match b.get(i)?.to_ascii_lowercase() {
-        b'$' | 0xE2 | 0xC2 | b'u' | b'a' | b'c' | b'n' | b'e' | b'g' => {}
-        _ => return None,
+    if !matches!(c, b'$' | 0xE2 | 0xC2 | b'u' | b'a' | b'c' | b'n' | b'e' | b'g') {
+        return None;
     }
+    if i > 0 && b[i - 1].is_ascii_alphabetic() {
+        return None;
+    }
+    let rest = &b[i..];
+    let at = |k: usize| rest.get(k).map_or(0, u8::to_ascii_lowercase);
+    // A three-letter code stands as a word: no letter right after it.
+    let word = || !rest.get(3).is_some_and(u8::is_ascii_alphabetic);
+    match (c, at(1), at(2)) {
+        (b'$', _, _) => Some((1, Some("USD"))),
+        (0xE2, 0x82, 0xAC) => Some((3, Some("EUR"))),
+        (0xC2, 0xA3, _) => Some((2, Some("GBP"))),
+        (b'u', b's', b'$') => Some((3, Some("USD"))),
+        (b'u', b's', b'd') if word() => Some((3, Some("USD"))),
+        (b'a', b'u', b'$') | (b'c', b'a', b'$') | (b'n', b'z', b'$') => Some((3, None)),
+        (b'a' | b'c', b'$', _) => Some((2, None)),
+        (b'e', b'u', b'r') | (b'g', b'b', b'p') if word() => Some((3, Some(if c == b'e' { "EUR" } else { "GBP" }))),
+        _ => None,
+    }
+}
+
+/// [`marker_at`] as it was: the first of [`MARKERS`] at `i`.
+#[cfg(test)]
+fn marker_at_by_table(b: &[u8], i: usize) -> Option<(usize, Option<&'static str>)> {
+    b.get(i)?;
     if i > 0 && b[i - 1].is_ascii_alphabetic() {
         return None;
     }
@@ -141,8 +171,25 @@ pub(crate) fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
         .find(|&i| hay.len() - i >= needle.len() && hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest))
 }
 
-/// How the budget is paid, from the first of "fixed" or an hourly marker in the text.
+/// How the budget is paid, from the first of "fixed" or an hourly marker (`hour`, `/hr`,
+/// `/ hr`, `per hr`, or `/h` at the end) in the text, found in one pass.
 fn detect_kind(b: &[u8]) -> Option<JobType> {
+    let has = |i: usize, m: &[u8]| b.len() - i >= m.len() && b[i..i + m.len()].eq_ignore_ascii_case(m);
+    for (i, &c) in b.iter().enumerate() {
+        match c.to_ascii_lowercase() {
+            b'f' if has(i, b"fixed") => return Some(JobType::Fixed),
+            b'h' if has(i, b"hour") => return Some(JobType::Hourly),
+            b'/' if has(i, b"/hr") || has(i, b"/ hr") => return Some(JobType::Hourly),
+            b'p' if has(i, b"per hr") => return Some(JobType::Hourly),
+            _ => {}
+        }
+    }
+    (b.len() >= 2 && b[b.len() - 2..].eq_ignore_ascii_case(b"/h")).then_some(JobType::Hourly)
+}
+
+/// [`detect_kind`] as it was: one search per marker.
+#[cfg(test)]
+fn detect_kind_by_search(b: &[u8]) -> Option<JobType> {
     let fixed = find_ci(b, b"fixed");
     let hourly = [&b"hour"[..], b"/hr", b"/ hr", b"per hr"]
         .iter()
@@ -240,6 +287,71 @@ mod tests {
     }
 
     use super::*;
+
+    /// Texts around markers: every marker in three cases, at the start, after a letter, a digit
+    /// or a space, followed by a letter, a digit, `$` or nothing; and every two- and three-byte
+    /// string over the bytes markers are made of.
+    fn marker_texts() -> Vec<Vec<u8>> {
+        let mut texts = Vec::new();
+        for (m, _) in MARKERS {
+            for m in [m.to_vec(), m.to_ascii_lowercase(), m.to_ascii_uppercase()] {
+                for before in [&b""[..], b"x", b"1", b" "] {
+                    for after in [&b""[..], b"x", b"1", b"$", b" "] {
+                        texts.push([before, &m, after].concat());
+                    }
+                }
+            }
+        }
+        let alphabet: Vec<u8> =
+            b"$usdaeurgbpcnzUSDAERGBPCNZx1 ".iter().copied().chain([0xE2, 0x82, 0xAC, 0xC2, 0xA3]).collect();
+        for &a in &alphabet {
+            for &b in &alphabet {
+                texts.push(vec![a, b]);
+                for &c in &alphabet {
+                    texts.push(vec![a, b, c]);
+                    texts.push(vec![a, b, c, b'x']);
+                }
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn marker_dispatch_agrees_with_the_marker_table() {
+        for text in marker_texts() {
+            for i in 0..=text.len() {
+                assert_eq!(marker_at(&text, i), marker_at_by_table(&text, i), "{text:?} at {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_pass_kind_agrees_with_one_search_per_marker() {
+        let texts = [
+            "Hourly: $60.00 - $120.00",
+            "Fixed-price: $500",
+            "$20-$40/hr",
+            "$25 /hour",
+            "$25 / hr fixed",
+            "fixed per hr",
+            "per hr then fixed",
+            "30/h",
+            "30/H fixed",
+            "fixe hou /h",
+            "FIXED HOURLY",
+            "hourly fixed",
+            "",
+            "/",
+            "per h",
+            "$100.00",
+        ];
+        for t in texts {
+            assert_eq!(detect_kind(t.as_bytes()), detect_kind_by_search(t.as_bytes()), "{t}");
+        }
+        for text in marker_texts() {
+            assert_eq!(detect_kind(&text), detect_kind_by_search(&text), "{text:?}");
+        }
+    }
 
     fn budget(kind: Option<JobType>, min: f64, max: Option<f64>, currency: Option<&'static str>) -> Option<Budget> {
         Some(Budget { kind, min, max, currency })
