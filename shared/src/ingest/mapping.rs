@@ -309,10 +309,23 @@ impl<'h, 'a> Fields<'h, 'a> {
         };
         let mut items: Vec<String> = Vec::new();
         for hit in hits.iter().take_while(|h| h.target.rank == best) {
-            let new: Vec<String> = match (hit.index, split_cells) {
+            let new = match (hit.index, split_cells) {
                 (None, true) => split_list(hit.value),
-                _ => clean(hit.value).into_iter().collect(),
+                _ => {
+                    // One item: no vector for it.
+                    if let Some(item) = clean(hit.value) {
+                        if !items.contains(&item) {
+                            items.push(item);
+                        }
+                    }
+                    continue;
+                }
             };
+            // A split cell's items are already free of duplicates.
+            if items.is_empty() {
+                items = new;
+                continue;
+            }
             for item in new {
                 if !items.contains(&item) {
                     items.push(item);
