@@ -45,17 +45,30 @@ const MARKERS: [(&[u8], Option<&str>); 12] = [
     (b"$", Some("USD")),
 ];
 
+/// Bytes a currency marker may start with: `$`, the first byte of `€` or `£`, or a marker's
+/// first letter in either case. Most bytes start none.
+const MARKER_FIRST: [bool; 256] = {
+    let mut table = [false; 256];
+    let firsts = b"$\xE2\xC2uacnegUACNEG";
+    let mut k = 0;
+    while k < firsts.len() {
+        table[firsts[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
+
 /// The currency marker at `i`, as (length, implied code): one of `US$`, `AU$`, `CA$`, `NZ$`,
 /// `USD`, `EUR`, `GBP`, `€`, `£`, `A$`, `C$`, `$` in any case, longer ones first. Letter markers
 /// must stand as a word. Dispatches on the first byte (a test checks it against the marker
 /// table it replaced).
 #[inline]
 fn marker_at(b: &[u8], i: usize) -> Option<(usize, Option<&'static str>)> {
-    let c = b.get(i)?.to_ascii_lowercase();
-    // Most bytes start no marker: `$`, the first byte of `€` or `£`, or a marker's first letter.
-    if !matches!(c, b'$' | 0xE2 | 0xC2 | b'u' | b'a' | b'c' | b'n' | b'e' | b'g') {
+    let c = *b.get(i)?;
+    if !MARKER_FIRST[usize::from(c)] {
         return None;
     }
+    let c = c.to_ascii_lowercase();
     if i > 0 && b[i - 1].is_ascii_alphabetic() {
         return None;
     }
@@ -208,7 +221,9 @@ fn detect_kind_by_search(b: &[u8]) -> Option<JobType> {
 fn detect_currency(b: &[u8]) -> Option<&'static str> {
     let mut i = 0;
     while i < b.len() {
-        if let Some((len, code)) = marker_at(b, i) {
+        if !MARKER_FIRST[usize::from(b[i])] {
+            i += 1;
+        } else if let Some((len, code)) = marker_at(b, i) {
             if code.is_some() {
                 return code;
             }
@@ -238,6 +253,23 @@ fn range_separator(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// The first amount of a budget and where it ends; `None` when there is none or it is negative.
+fn first_amount(b: &[u8]) -> Option<(f64, usize)> {
+    let first = b.iter().position(u8::is_ascii_digit)?;
+    let lead = skip_markers(b, 0);
+    if b.get(lead) == Some(&b'-') && skip_markers(b, lead + 1) == first {
+        return None;
+    }
+    scan_amount(b, first)
+}
+
+/// `parse_budget(s).and_then(|b| b.currency)` without reading the range and the kind.
+pub fn budget_currency(s: &str) -> Option<&'static str> {
+    let b = s.trim().as_bytes();
+    first_amount(b)?;
+    detect_currency(b)
+}
+
 /// Parses a budget: a single amount or a range, with an optional kind and currency.
 ///
 /// `"$100.00"` -> 100..None; `"30 - 50"`, `"$15.00-$35.00"`, `"$15.00 – $35.00"`,
@@ -248,12 +280,7 @@ fn range_separator(b: &[u8], i: usize) -> Option<usize> {
 /// is `None`.
 pub fn parse_budget(s: &str) -> Option<Budget> {
     let b = s.trim().as_bytes();
-    let first = b.iter().position(u8::is_ascii_digit)?;
-    let lead = skip_markers(b, 0);
-    if b.get(lead) == Some(&b'-') && skip_markers(b, lead + 1) == first {
-        return None;
-    }
-    let (mut min, end) = scan_amount(b, first)?;
+    let (mut min, end) = first_amount(b)?;
     let mut i = end;
     while i < b.len() && b[i].is_ascii_whitespace() {
         i += 1;
@@ -321,6 +348,32 @@ mod tests {
         for text in marker_texts() {
             for i in 0..=text.len() {
                 assert_eq!(marker_at(&text, i), marker_at_by_table(&text, i), "{text:?} at {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn budget_currency_is_the_budgets_currency() {
+        let texts = [
+            "Hourly: $10.00 - $30.00 Expert Est. time: 1 to 3 months, 30+ hrs/week",
+            "Fixed-price Intermediate Est. budget: €600.00",
+            "Fixed-price - Intermediate - Est. Budget: $500",
+            "Hourly - Entry level - Est. time: Less than 1 month",
+            "-$500",
+            "- 500 USD",
+            "CA$ 300",
+            "GBP",
+            "£1,200 Expert",
+            "Budget: 500 eur",
+            "",
+        ];
+        for t in texts {
+            assert_eq!(budget_currency(t), parse_budget(t).and_then(|b| b.currency), "{t}");
+        }
+        for text in marker_texts() {
+            for tail in ["", " 12", "-3", " 1,000.5K"] {
+                let t = String::from_utf8_lossy(&text).into_owned() + tail;
+                assert_eq!(budget_currency(&t), parse_budget(&t).and_then(|b| b.currency), "{t}");
             }
         }
     }

@@ -76,11 +76,20 @@ fn find_words<const N: usize>(b: &[u8], lists: [&[&str]; N]) -> [Option<(usize, 
     let letter = |c: u8| 1u32 << (c.to_ascii_lowercase().wrapping_sub(b'a') & 31);
     let firsts = lists.map(|words| words.iter().fold(0, |m, w| m | letter(w.as_bytes()[0])));
     let all = firsts.iter().fold(0, |m, f| m | f);
-    let mut after_alnum = false;
-    for (i, &c) in b.iter().enumerate() {
-        let starts = !after_alnum && c.is_ascii_alphabetic();
-        after_alnum = c.is_ascii_alphanumeric();
-        if !starts || all & letter(c) == 0 {
+    let mut i = 0;
+    while i < b.len() {
+        // Skip to the next run of letters and digits, then past it: its first byte, a letter
+        // after no letter or digit, is the only word start in it.
+        while i < b.len() && !b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let Some(&c) = b.get(i) else { break };
+        let at = i;
+        i += 1;
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if !c.is_ascii_alphabetic() || all & letter(c) == 0 {
             continue;
         }
         let first = c.to_ascii_lowercase();
@@ -91,12 +100,12 @@ fn find_words<const N: usize>(b: &[u8], lists: [&[&str]; N]) -> [Option<(usize, 
             let hit = words.iter().position(|w| {
                 let w = w.as_bytes();
                 w[0] == first
-                    && b[i..].len() >= w.len()
-                    && b[i..i + w.len()].eq_ignore_ascii_case(w)
-                    && is_word(b, i, w.len())
+                    && b[at..].len() >= w.len()
+                    && b[at..at + w.len()].eq_ignore_ascii_case(w)
+                    && is_word(b, at, w.len())
             });
             if let Some(k) = hit {
-                found[list] = Some((i, k));
+                found[list] = Some((at, k));
                 left -= 1;
             }
         }
