@@ -157,6 +157,11 @@ fn scan_amount(b: &[u8], start: usize) -> Option<(f64, usize)> {
 /// negative or non-finite values, ranges and rates (`"$25/hr"`) are `None`; use
 /// [`parse_budget`] for those.
 pub fn parse_amount(s: &str) -> Option<f64> {
+    plain_amount(s.as_bytes()).or_else(|| scanned_amount(s))
+}
+
+/// [`parse_amount`] by the general scan.
+fn scanned_amount(s: &str) -> Option<f64> {
     let b = s.trim().as_bytes();
     let (v, mut i) = scan_amount(b, skip_markers(b, 0))?;
     if b.get(i) == Some(&b'+') {
@@ -166,6 +171,31 @@ pub fn parse_amount(s: &str) -> Option<f64> {
     let tail_ok = j == b.len()
         || (b[i].is_ascii_whitespace() && b[j..].iter().all(|c| c.is_ascii_alphabetic() || c.is_ascii_whitespace()));
     tail_ok.then_some(v)
+}
+
+/// A plain decimal such as pandas writes (`1200.0`, `30`): digits with at most one `.` between
+/// digits, nothing else, at most 15 digits, so the value is exact before one rounding (see
+/// `Scanned::value`). What [`parse_amount`] reads from it, without its general scan; `None` for
+/// any other text (a test checks that the two agree).
+fn plain_amount(b: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    if b.is_empty() || b.len() > 16 || !b[0].is_ascii_digit() || !b[b.len() - 1].is_ascii_digit() {
+        return None;
+    }
+    let (mut mantissa, mut point) = (0u64, None);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(c - b'0'),
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let digits = b.len() - usize::from(point.is_some());
+    if digits > 15 {
+        return None;
+    }
+    let fraction = point.map_or(0, |p| b.len() - p - 1);
+    Some(mantissa as f64 / POW10[fraction])
 }
 
 /// [`parse_amount`], with 0 read as "no value": for fields where exports write `0` / `0.0` /
@@ -376,6 +406,55 @@ mod tests {
                 assert_eq!(budget_currency(&t), parse_budget(&t).and_then(|b| b.currency), "{t}");
             }
         }
+    }
+
+    /// The plain-decimal path gives what the general scan gives.
+    #[test]
+    fn plain_amounts_agree_with_the_general_scan() {
+        let mut texts: Vec<String> = [
+            "0",
+            "0.0",
+            "30.0",
+            "1200.0",
+            "1.",
+            ".5",
+            "1.2.3",
+            "007",
+            "0.1",
+            "0.3",
+            "2.675",
+            "999999999999999",
+            "9999999999999999",
+            "123456789012.345",
+            "1234567890123.456",
+            "1,200.0",
+            "1e5",
+            "12K",
+            " 30.0",
+            "30.0 ",
+            "",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let int = x % 10u64.pow((x >> 60) as u32 % 13);
+            let frac_digits = (x >> 40) as usize % 6;
+            let frac = (x >> 8) % 10u64.pow(frac_digits as u32);
+            texts.push(if frac_digits == 0 { int.to_string() } else { format!("{int}.{frac:0frac_digits$}") });
+        }
+        let mut answered = 0;
+        for t in &texts {
+            if let Some(v) = plain_amount(t.as_bytes()) {
+                answered += 1;
+                assert_eq!(Some(v), scanned_amount(t), "{t}");
+            }
+        }
+        assert!(answered > 15_000, "{answered}");
     }
 
     #[test]
