@@ -441,7 +441,7 @@ impl<R: BufRead> CsvRows<R> {
         // Sized once: collected from a filter it grew four times a row.
         let mut hits: Vec<Hit> = Vec::with_capacity(self.mapped.len());
         hits.extend(self.mapped.iter().filter_map(|m| {
-            let value = cells.get(m.column)?.trim();
+            let value = crate::normalise::text::trim(cells.get(m.column)?);
             (!value.is_empty()).then_some(Hit { target: m.target, index: m.index, value })
         }));
         let built = build_job(&mut hits, self.reference);

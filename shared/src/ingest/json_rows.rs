@@ -733,7 +733,7 @@ impl<R: BufRead> JsonRows<R> {
                         // none, a summary) is part of the envelope, not a record.
                         _ if self.enveloped
                             && !blank
-                            && serde_json::from_slice::<Value>(&self.buf).is_ok_and(|v| !is_job_record(&v)) =>
+                            && serde_json::from_slice::<Value>(&self.buf).is_ok_and(|v| !self.is_job_value(&v)) =>
                         {
                             if mode == Mode::Line {
                                 self.row += 1;
@@ -797,7 +797,7 @@ impl<R: BufRead> JsonRows<R> {
         head.extend_from_slice(b"null");
         head.extend(std::iter::repeat_n(b'}', open));
         let Ok(head) = serde_json::from_slice::<Value>(&head) else { return Ok(Probed::Record) };
-        if is_job_record(&head) {
+        if self.is_job_value(&head) {
             return Ok(Probed::Record);
         }
         let outer = std::mem::take(&mut self.buf);
@@ -837,27 +837,23 @@ impl<R: BufRead> JsonRows<R> {
         }
     }
 
-    /// Whether `bytes` hold a job record ([`is_job_record`]), read from their text when the
+    /// Whether `bytes` hold a job record ([`is_job_value`]), read from their text when the
     /// walker can ([`is_job_text`]; with the fields of keys looked up once per file), else
     /// parsed.
     fn is_job(&mut self, bytes: &[u8]) -> bool {
         let fields = &mut self.key_fields;
-        let mut field = |key: &str| match fields.get(key) {
-            Some(&field) => field,
-            None => {
-                let field = lookup(key).map(|t| t.field);
-                // Bounded: a file of ever new keys looks them up each time.
-                if fields.len() < 4096 {
-                    fields.insert(key.to_string(), field);
-                }
-                field
-            }
-        };
+        let mut field = |key: &str| cached_field(fields, key);
         let text = std::str::from_utf8(bytes).ok();
         match text.and_then(|text| is_job_text(text, &mut self.scratch, &mut field)) {
             Some(is_job) => is_job,
-            None => serde_json::from_slice::<Value>(bytes).is_ok_and(|v| is_job_record(&v)),
+            None => serde_json::from_slice::<Value>(bytes).is_ok_and(|v| is_job_value(&v, &mut field)),
         }
+    }
+
+    /// [`is_job_value`], with the fields of keys looked up once per file.
+    fn is_job_value(&mut self, value: &Value) -> bool {
+        let fields = &mut self.key_fields;
+        is_job_value(value, &mut |key: &str| cached_field(fields, key))
     }
 
     /// Reads past the rest of a value inside which `open` containers are open.
@@ -999,10 +995,32 @@ enum Element {
     },
 }
 
-/// Whether a JSON value is a job record: an object holding, outside arrays, a title, or both an
-/// id and a URL (Upwork's skill objects hold an id, and no title or URL).
+/// The field a key maps to, from `fields` (filled as keys are met) or the alias table.
+fn cached_field(fields: &mut foldhash::HashMap<String, Option<Field>>, key: &str) -> Option<Field> {
+    match fields.get(key) {
+        Some(&field) => field,
+        None => {
+            let field = lookup(key).map(|t| t.field);
+            // Bounded: a file of ever new keys looks them up each time.
+            if fields.len() < 4096 {
+                fields.insert(key.to_string(), field);
+            }
+            field
+        }
+    }
+}
+
+/// [`is_job_value`] with each key looked up in the alias table.
+#[cfg(test)]
 fn is_job_record(value: &Value) -> bool {
-    fn walk(value: &Value, found: &mut [bool; 3]) {
+    is_job_value(value, &mut |key| lookup(key).map(|t| t.field))
+}
+
+/// Whether a JSON value is a job record: an object holding, outside arrays, a title, or both an
+/// id and a URL (Upwork's skill objects hold an id, and no title or URL). `field` gives the
+/// field a key maps to.
+fn is_job_value(value: &Value, field: &mut impl FnMut(&str) -> Option<Field>) -> bool {
+    fn walk(value: &Value, found: &mut [bool; 3], field: &mut impl FnMut(&str) -> Option<Field>) {
         let Value::Object(map) = value else { return };
         for (key, v) in map {
             let known = match v {
@@ -1011,18 +1029,18 @@ fn is_job_record(value: &Value) -> bool {
                 _ => false,
             };
             if known {
-                match lookup(key).map(|t| t.field) {
+                match field(key) {
                     Some(Field::Title) => found[0] = true,
                     Some(Field::JobId) => found[1] = true,
                     Some(Field::Url) => found[2] = true,
                     _ => {}
                 }
             }
-            walk(v, found);
+            walk(v, found, field);
         }
     }
     let mut found = [false; 3];
-    walk(value, &mut found);
+    walk(value, &mut found, field);
     found[0] || (found[1] && found[2])
 }
 

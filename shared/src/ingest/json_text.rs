@@ -375,13 +375,13 @@ impl<'v, F: FnMut(Spot<'_>, TextLeaf<'v>)> Walker<'v, '_, F> {
     }
 }
 
-/// Whether the JSON object `text` is a job record, as `json_rows::is_job_record` says of its
+/// Whether the JSON object `text` is a job record, as `json_rows::is_job_value` says of its
 /// parsed form: outside arrays, a non-blank string or a number under a key that maps to the
 /// title, or both an id and a URL. `field` looks up an own key's field. `None`: the walker
 /// leaves the record to `serde_json`.
 pub fn is_job_text(text: &str, scratch: &mut Scratch, field: &mut impl FnMut(&str) -> Option<Field>) -> Option<bool> {
     let mut found = [false; 3];
-    let mut out = String::new();
+    let mut out = String::with_capacity(text.len());
     walk_record(text, scratch, &mut out, &mut |spot, leaf| {
         let known = match &leaf {
             TextLeaf::Str(s) => !s.trim().is_empty(),

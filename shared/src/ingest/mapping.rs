@@ -26,7 +26,7 @@ use crate::normalise::{
     date::parse_timestamp,
     html::{html_to_text, looks_like_html},
     job_type::parse_job_type,
-    money::{parse_amount, parse_budget},
+    money::{budget_currency, parse_amount, parse_budget},
     number::{parse_count, parse_percent, parse_rating},
     packed::{parse_terms, Terms},
     proposals::parse_proposals,
@@ -232,7 +232,7 @@ fn packed_terms(s: &str) -> Option<(Terms, Option<&'static str>)> {
     }
     let terms = parse_terms(s);
     let packed = terms.experience_level.is_some() || terms.duration.is_some() || terms.workload.is_some();
-    packed.then(|| (terms, parse_budget(s).and_then(|b| b.currency)))
+    packed.then(|| (terms, budget_currency(s)))
 }
 
 /// A job type as text (`Hourly`, `FIXED`), or as a yes/no "is hourly" flag (`True`, `no`; a
@@ -309,10 +309,23 @@ impl<'h, 'a> Fields<'h, 'a> {
         };
         let mut items: Vec<String> = Vec::new();
         for hit in hits.iter().take_while(|h| h.target.rank == best) {
-            let new: Vec<String> = match (hit.index, split_cells) {
+            let new = match (hit.index, split_cells) {
                 (None, true) => split_list(hit.value),
-                _ => clean(hit.value).into_iter().collect(),
+                _ => {
+                    // One item: no vector for it.
+                    if let Some(item) = clean(hit.value) {
+                        if !items.contains(&item) {
+                            items.push(item);
+                        }
+                    }
+                    continue;
+                }
             };
+            // A split cell's items are already free of duplicates.
+            if items.is_empty() {
+                items = new;
+                continue;
+            }
             for item in new {
                 if !items.contains(&item) {
                     items.push(item);

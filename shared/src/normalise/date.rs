@@ -239,12 +239,54 @@ fn parse_dotted(t: &str) -> Option<DateTime<Utc>> {
     if date.split('.').count() != 3 || date.rsplit('.').next().map(str::len) != Some(4) {
         return None;
     }
-    let day = NaiveDate::parse_from_str(date, "%d.%m.%Y").ok()?;
+    let day = dotted_day(date).or_else(|| NaiveDate::parse_from_str(date, "%d.%m.%Y").ok())?;
     let time = match time.map(str::trim).filter(|c| !c.is_empty()) {
         Some(clock) => parse_clock(clock.trim_end_matches(" Uhr"))?,
         None => NaiveTime::MIN,
     };
     Some(day.and_time(time).and_utc())
+}
+
+/// `D.M.YYYY` with one or two digits for the day and month and nothing but digits: what chrono's
+/// `%d.%m.%Y` reads from such a string (a test checks it), without compiling the format.
+/// `None` for any other form, which is left to chrono.
+fn dotted_day(date: &str) -> Option<NaiveDate> {
+    let mut parts = date.split('.');
+    let mut num = |widths: std::ops::RangeInclusive<usize>| {
+        let p = parts.next()?.as_bytes();
+        if !widths.contains(&p.len()) || !p.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(p.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
+    };
+    let (day, month, year) = (num(1..=2)?, num(1..=2)?, num(4..=4)?);
+    if parts.next().is_some() {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+}
+
+/// Whether `b` holds a month's three-letter abbreviation (any case) anywhere: chrono reads
+/// every month name (`%b`, `%B`, RFC 2822) from its first three letters, so a string without one
+/// is no date for those formats, and "2 hours ago" need not be tried against them.
+fn has_month_name(b: &[u8]) -> bool {
+    b.windows(3).any(|w| {
+        matches!(
+            (w[0] | 32, w[1] | 32, w[2] | 32),
+            (b'j', b'a', b'n')
+                | (b'f', b'e', b'b')
+                | (b'm', b'a', b'r')
+                | (b'a', b'p', b'r')
+                | (b'm', b'a', b'y')
+                | (b'j', b'u', b'n')
+                | (b'j', b'u', b'l')
+                | (b'a', b'u', b'g')
+                | (b's', b'e', b'p')
+                | (b'o', b'c', b't')
+                | (b'n', b'o', b'v')
+                | (b'd', b'e', b'c')
+        )
+    })
 }
 
 /// Parses an absolute timestamp to UTC:
@@ -274,10 +316,12 @@ pub fn parse_absolute(s: &str) -> Option<DateTime<Utc>> {
             parse_slashed(t)
         } else if b.contains(&b'.') {
             parse_epoch_fraction(t).or_else(|| parse_dotted(t))
-        } else {
+        } else if has_month_name(b) {
             naive_date(t, &["%d %B %Y", "%d %B, %Y", "%d-%b-%Y"])
+        } else {
+            None
         }
-    } else if first.is_ascii_alphabetic() {
+    } else if first.is_ascii_alphabetic() && has_month_name(b) {
         DateTime::parse_from_rfc2822(t).ok().map(|dt| dt.to_utc()).or_else(|| naive_date(t, &["%B %d, %Y", "%B %d %Y"]))
     } else {
         None
@@ -408,6 +452,76 @@ mod tests {
         assert_eq!(parse_absolute("2026-05-24T06:33:57.153Z"), Some(ms(utc(2026, 5, 24, 6, 33, 57), 153)));
         assert_eq!(parse_absolute("2026-02-04T23:15:26.182Z"), Some(ms(utc(2026, 2, 4, 23, 15, 26), 182)));
         assert_eq!(parse_absolute("2014-06-04T17:59:10.123Z"), Some(ms(utc(2014, 6, 4, 17, 59, 10), 123)));
+    }
+
+    /// The hand-written dotted reader gives chrono's `%d.%m.%Y` wherever it answers.
+    #[test]
+    fn the_dotted_reader_agrees_with_chrono() {
+        let mut answered = 0;
+        for day in ["0", "00", "1", "01", "9", "09", "28", "29", "30", "31", "32", "99", "001", "", "x", "+1", " 1"] {
+            for month in ["0", "00", "1", "01", "2", "02", "4", "12", "13", "001", "", "x"] {
+                for year in
+                    ["2024", "2023", "2000", "1900", "0000", "9999", "202", "20245", "+2024", "-202", "20x4", ""]
+                {
+                    let date = format!("{day}.{month}.{year}");
+                    let chrono = NaiveDate::parse_from_str(&date, "%d.%m.%Y").ok();
+                    if let Some(fast) = dotted_day(&date) {
+                        answered += 1;
+                        assert_eq!(Some(fast), chrono, "{date}");
+                    } else if day.len() <= 2 && month.len() <= 2 && year.len() == 4 {
+                        // Only non-digits, or an impossible date, are left to chrono.
+                        let digits = |p: &str| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit());
+                        assert!(!(digits(day) && digits(month) && digits(year)) || chrono.is_none(), "{date}");
+                    }
+                }
+            }
+        }
+        assert!(answered > 100, "{answered}");
+        for date in ["28.05.2024.", "28.05.2024.1", "28..2024", "1.6.2024"] {
+            if let Some(fast) = dotted_day(date) {
+                assert_eq!(Some(fast), NaiveDate::parse_from_str(date, "%d.%m.%Y").ok(), "{date}");
+            }
+        }
+    }
+
+    /// Strings without a month abbreviation are never dates for the month-name formats.
+    #[test]
+    fn month_name_formats_need_a_month_name() {
+        let texts = [
+            "2 hours ago",
+            "30+ days ago",
+            "a month ago",
+            "yesterday",
+            "Posted 17 minutes ago",
+            "5m ago",
+            "just now",
+            "1 week",
+            "2 weeks ago",
+            "24 May 2026",
+            "24 may 2026",
+            "May 24, 2026",
+            "Sun, 24 May 2026 06:33:57 +0000",
+            "24 MAYO 2026",
+            "1-jAn-2024",
+            "3 September, 2024",
+            "Thu, 6 Jun 2024 16:58:00 GMT",
+            "Mon 24",
+            "Sept 3 2024",
+            "12 Xyz 2024",
+            "De 12 2024",
+            "J an 1 2024",
+            "13 Dece 2024",
+        ];
+        for t in texts {
+            let chrono = DateTime::parse_from_rfc2822(t)
+                .ok()
+                .map(|dt| dt.to_utc())
+                .or_else(|| naive_date(t, &["%d %B %Y", "%d %B, %Y", "%d-%b-%Y", "%B %d, %Y", "%B %d %Y"]));
+            if !has_month_name(t.as_bytes()) {
+                assert_eq!(chrono, None, "{t}");
+            }
+        }
+        assert!(has_month_name(b"24 May 2026") && has_month_name(b"SEPT") && !has_month_name(b"2 hours ago"));
     }
 
     #[test]

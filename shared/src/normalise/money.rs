@@ -28,6 +28,8 @@ pub struct Budget {
 
 /// Currency markers that may stand next to an amount, with the ISO code each implies. Longer
 /// markers come first; the other dollars (`CA$`, `A$`, ...) imply no code we can name.
+/// [`marker_at`] reads them by their first byte; the table is what it is checked against.
+#[cfg(test)]
 const MARKERS: [(&[u8], Option<&str>); 12] = [
     (b"US$", Some("USD")),
     (b"AU$", None),
@@ -43,13 +45,54 @@ const MARKERS: [(&[u8], Option<&str>); 12] = [
     (b"$", Some("USD")),
 ];
 
-/// The currency marker at `i`, as (length, implied code). Letter markers must stand as a word.
-fn marker_at(b: &[u8], i: usize) -> Option<(usize, Option<&'static str>)> {
-    // Most bytes start no marker: `$`, the first byte of `€` or `£`, or a marker's first letter.
-    match b.get(i)?.to_ascii_lowercase() {
-        b'$' | 0xE2 | 0xC2 | b'u' | b'a' | b'c' | b'n' | b'e' | b'g' => {}
-        _ => return None,
+/// Bytes a currency marker may start with: `$`, the first byte of `€` or `£`, or a marker's
+/// first letter in either case. Most bytes start none.
+const MARKER_FIRST: [bool; 256] = {
+    let mut table = [false; 256];
+    let firsts = b"$\xE2\xC2uacnegUACNEG";
+    let mut k = 0;
+    while k < firsts.len() {
+        table[firsts[k] as usize] = true;
+        k += 1;
     }
+    table
+};
+
+/// The currency marker at `i`, as (length, implied code): one of `US$`, `AU$`, `CA$`, `NZ$`,
+/// `USD`, `EUR`, `GBP`, `€`, `£`, `A$`, `C$`, `$` in any case, longer ones first. Letter markers
+/// must stand as a word. Dispatches on the first byte (a test checks it against the marker
+/// table it replaced).
+#[inline]
+fn marker_at(b: &[u8], i: usize) -> Option<(usize, Option<&'static str>)> {
+    let c = *b.get(i)?;
+    if !MARKER_FIRST[usize::from(c)] {
+        return None;
+    }
+    let c = c.to_ascii_lowercase();
+    if i > 0 && b[i - 1].is_ascii_alphabetic() {
+        return None;
+    }
+    let rest = &b[i..];
+    let at = |k: usize| rest.get(k).map_or(0, u8::to_ascii_lowercase);
+    // A three-letter code stands as a word: no letter right after it.
+    let word = || !rest.get(3).is_some_and(u8::is_ascii_alphabetic);
+    match (c, at(1), at(2)) {
+        (b'$', _, _) => Some((1, Some("USD"))),
+        (0xE2, 0x82, 0xAC) => Some((3, Some("EUR"))),
+        (0xC2, 0xA3, _) => Some((2, Some("GBP"))),
+        (b'u', b's', b'$') => Some((3, Some("USD"))),
+        (b'u', b's', b'd') if word() => Some((3, Some("USD"))),
+        (b'a', b'u', b'$') | (b'c', b'a', b'$') | (b'n', b'z', b'$') => Some((3, None)),
+        (b'a' | b'c', b'$', _) => Some((2, None)),
+        (b'e', b'u', b'r') | (b'g', b'b', b'p') if word() => Some((3, Some(if c == b'e' { "EUR" } else { "GBP" }))),
+        _ => None,
+    }
+}
+
+/// [`marker_at`] as it was: the first of [`MARKERS`] at `i`.
+#[cfg(test)]
+fn marker_at_by_table(b: &[u8], i: usize) -> Option<(usize, Option<&'static str>)> {
+    b.get(i)?;
     if i > 0 && b[i - 1].is_ascii_alphabetic() {
         return None;
     }
@@ -114,6 +157,11 @@ fn scan_amount(b: &[u8], start: usize) -> Option<(f64, usize)> {
 /// negative or non-finite values, ranges and rates (`"$25/hr"`) are `None`; use
 /// [`parse_budget`] for those.
 pub fn parse_amount(s: &str) -> Option<f64> {
+    plain_amount(s.as_bytes()).or_else(|| scanned_amount(s))
+}
+
+/// [`parse_amount`] by the general scan.
+fn scanned_amount(s: &str) -> Option<f64> {
     let b = s.trim().as_bytes();
     let (v, mut i) = scan_amount(b, skip_markers(b, 0))?;
     if b.get(i) == Some(&b'+') {
@@ -123,6 +171,31 @@ pub fn parse_amount(s: &str) -> Option<f64> {
     let tail_ok = j == b.len()
         || (b[i].is_ascii_whitespace() && b[j..].iter().all(|c| c.is_ascii_alphabetic() || c.is_ascii_whitespace()));
     tail_ok.then_some(v)
+}
+
+/// A plain decimal such as pandas writes (`1200.0`, `30`): digits with at most one `.` between
+/// digits, nothing else, at most 15 digits, so the value is exact before one rounding (see
+/// `Scanned::value`). What [`parse_amount`] reads from it, without its general scan; `None` for
+/// any other text (a test checks that the two agree).
+fn plain_amount(b: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    if b.is_empty() || b.len() > 16 || !b[0].is_ascii_digit() || !b[b.len() - 1].is_ascii_digit() {
+        return None;
+    }
+    let (mut mantissa, mut point) = (0u64, None);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(c - b'0'),
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let digits = b.len() - usize::from(point.is_some());
+    if digits > 15 {
+        return None;
+    }
+    let fraction = point.map_or(0, |p| b.len() - p - 1);
+    Some(mantissa as f64 / POW10[fraction])
 }
 
 /// [`parse_amount`], with 0 read as "no value": for fields where exports write `0` / `0.0` /
@@ -141,8 +214,25 @@ pub(crate) fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
         .find(|&i| hay.len() - i >= needle.len() && hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest))
 }
 
-/// How the budget is paid, from the first of "fixed" or an hourly marker in the text.
+/// How the budget is paid, from the first of "fixed" or an hourly marker (`hour`, `/hr`,
+/// `/ hr`, `per hr`, or `/h` at the end) in the text, found in one pass.
 fn detect_kind(b: &[u8]) -> Option<JobType> {
+    let has = |i: usize, m: &[u8]| b.len() - i >= m.len() && b[i..i + m.len()].eq_ignore_ascii_case(m);
+    for (i, &c) in b.iter().enumerate() {
+        match c.to_ascii_lowercase() {
+            b'f' if has(i, b"fixed") => return Some(JobType::Fixed),
+            b'h' if has(i, b"hour") => return Some(JobType::Hourly),
+            b'/' if has(i, b"/hr") || has(i, b"/ hr") => return Some(JobType::Hourly),
+            b'p' if has(i, b"per hr") => return Some(JobType::Hourly),
+            _ => {}
+        }
+    }
+    (b.len() >= 2 && b[b.len() - 2..].eq_ignore_ascii_case(b"/h")).then_some(JobType::Hourly)
+}
+
+/// [`detect_kind`] as it was: one search per marker.
+#[cfg(test)]
+fn detect_kind_by_search(b: &[u8]) -> Option<JobType> {
     let fixed = find_ci(b, b"fixed");
     let hourly = [&b"hour"[..], b"/hr", b"/ hr", b"per hr"]
         .iter()
@@ -161,7 +251,9 @@ fn detect_kind(b: &[u8]) -> Option<JobType> {
 fn detect_currency(b: &[u8]) -> Option<&'static str> {
     let mut i = 0;
     while i < b.len() {
-        if let Some((len, code)) = marker_at(b, i) {
+        if !MARKER_FIRST[usize::from(b[i])] {
+            i += 1;
+        } else if let Some((len, code)) = marker_at(b, i) {
             if code.is_some() {
                 return code;
             }
@@ -191,6 +283,23 @@ fn range_separator(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// The first amount of a budget and where it ends; `None` when there is none or it is negative.
+fn first_amount(b: &[u8]) -> Option<(f64, usize)> {
+    let first = b.iter().position(u8::is_ascii_digit)?;
+    let lead = skip_markers(b, 0);
+    if b.get(lead) == Some(&b'-') && skip_markers(b, lead + 1) == first {
+        return None;
+    }
+    scan_amount(b, first)
+}
+
+/// `parse_budget(s).and_then(|b| b.currency)` without reading the range and the kind.
+pub fn budget_currency(s: &str) -> Option<&'static str> {
+    let b = s.trim().as_bytes();
+    first_amount(b)?;
+    detect_currency(b)
+}
+
 /// Parses a budget: a single amount or a range, with an optional kind and currency.
 ///
 /// `"$100.00"` -> 100..None; `"30 - 50"`, `"$15.00-$35.00"`, `"$15.00 – $35.00"`,
@@ -201,12 +310,7 @@ fn range_separator(b: &[u8], i: usize) -> Option<usize> {
 /// is `None`.
 pub fn parse_budget(s: &str) -> Option<Budget> {
     let b = s.trim().as_bytes();
-    let first = b.iter().position(u8::is_ascii_digit)?;
-    let lead = skip_markers(b, 0);
-    if b.get(lead) == Some(&b'-') && skip_markers(b, lead + 1) == first {
-        return None;
-    }
-    let (mut min, end) = scan_amount(b, first)?;
+    let (mut min, end) = first_amount(b)?;
     let mut i = end;
     while i < b.len() && b[i].is_ascii_whitespace() {
         i += 1;
@@ -240,6 +344,146 @@ mod tests {
     }
 
     use super::*;
+
+    /// Texts around markers: every marker in three cases, at the start, after a letter, a digit
+    /// or a space, followed by a letter, a digit, `$` or nothing; and every two- and three-byte
+    /// string over the bytes markers are made of.
+    fn marker_texts() -> Vec<Vec<u8>> {
+        let mut texts = Vec::new();
+        for (m, _) in MARKERS {
+            for m in [m.to_vec(), m.to_ascii_lowercase(), m.to_ascii_uppercase()] {
+                for before in [&b""[..], b"x", b"1", b" "] {
+                    for after in [&b""[..], b"x", b"1", b"$", b" "] {
+                        texts.push([before, &m, after].concat());
+                    }
+                }
+            }
+        }
+        let alphabet: Vec<u8> =
+            b"$usdaeurgbpcnzUSDAERGBPCNZx1 ".iter().copied().chain([0xE2, 0x82, 0xAC, 0xC2, 0xA3]).collect();
+        for &a in &alphabet {
+            for &b in &alphabet {
+                texts.push(vec![a, b]);
+                for &c in &alphabet {
+                    texts.push(vec![a, b, c]);
+                    texts.push(vec![a, b, c, b'x']);
+                }
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn marker_dispatch_agrees_with_the_marker_table() {
+        for text in marker_texts() {
+            for i in 0..=text.len() {
+                assert_eq!(marker_at(&text, i), marker_at_by_table(&text, i), "{text:?} at {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn budget_currency_is_the_budgets_currency() {
+        let texts = [
+            "Hourly: $10.00 - $30.00 Expert Est. time: 1 to 3 months, 30+ hrs/week",
+            "Fixed-price Intermediate Est. budget: €600.00",
+            "Fixed-price - Intermediate - Est. Budget: $500",
+            "Hourly - Entry level - Est. time: Less than 1 month",
+            "-$500",
+            "- 500 USD",
+            "CA$ 300",
+            "GBP",
+            "£1,200 Expert",
+            "Budget: 500 eur",
+            "",
+        ];
+        for t in texts {
+            assert_eq!(budget_currency(t), parse_budget(t).and_then(|b| b.currency), "{t}");
+        }
+        for text in marker_texts() {
+            for tail in ["", " 12", "-3", " 1,000.5K"] {
+                let t = String::from_utf8_lossy(&text).into_owned() + tail;
+                assert_eq!(budget_currency(&t), parse_budget(&t).and_then(|b| b.currency), "{t}");
+            }
+        }
+    }
+
+    /// The plain-decimal path gives what the general scan gives.
+    #[test]
+    fn plain_amounts_agree_with_the_general_scan() {
+        let mut texts: Vec<String> = [
+            "0",
+            "0.0",
+            "30.0",
+            "1200.0",
+            "1.",
+            ".5",
+            "1.2.3",
+            "007",
+            "0.1",
+            "0.3",
+            "2.675",
+            "999999999999999",
+            "9999999999999999",
+            "123456789012.345",
+            "1234567890123.456",
+            "1,200.0",
+            "1e5",
+            "12K",
+            " 30.0",
+            "30.0 ",
+            "",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let int = x % 10u64.pow((x >> 60) as u32 % 13);
+            let frac_digits = (x >> 40) as usize % 6;
+            let frac = (x >> 8) % 10u64.pow(frac_digits as u32);
+            texts.push(if frac_digits == 0 { int.to_string() } else { format!("{int}.{frac:0frac_digits$}") });
+        }
+        let mut answered = 0;
+        for t in &texts {
+            if let Some(v) = plain_amount(t.as_bytes()) {
+                answered += 1;
+                assert_eq!(Some(v), scanned_amount(t), "{t}");
+            }
+        }
+        assert!(answered > 15_000, "{answered}");
+    }
+
+    #[test]
+    fn one_pass_kind_agrees_with_one_search_per_marker() {
+        let texts = [
+            "Hourly: $60.00 - $120.00",
+            "Fixed-price: $500",
+            "$20-$40/hr",
+            "$25 /hour",
+            "$25 / hr fixed",
+            "fixed per hr",
+            "per hr then fixed",
+            "30/h",
+            "30/H fixed",
+            "fixe hou /h",
+            "FIXED HOURLY",
+            "hourly fixed",
+            "",
+            "/",
+            "per h",
+            "$100.00",
+        ];
+        for t in texts {
+            assert_eq!(detect_kind(t.as_bytes()), detect_kind_by_search(t.as_bytes()), "{t}");
+        }
+        for text in marker_texts() {
+            assert_eq!(detect_kind(&text), detect_kind_by_search(&text), "{text:?}");
+        }
+    }
 
     fn budget(kind: Option<JobType>, min: f64, max: Option<f64>, currency: Option<&'static str>) -> Option<Budget> {
         Some(Budget { kind, min, max, currency })

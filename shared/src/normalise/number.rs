@@ -39,6 +39,51 @@ impl Scanned {
 
     /// The value, if it is finite.
     pub(crate) fn value(&self) -> Option<f64> {
+        self.exact_value().or_else(|| self.parsed_value())
+    }
+
+    /// The value when its digits fit 2^53 and its power of ten is at most 22 either way: then
+    /// the digits and the power are exact doubles and one multiplication or division rounds
+    /// correctly, to the double `str::parse` gives (Clinger's fast path, which the standard
+    /// parser takes too; a test checks that they agree). `None` for anything else.
+    fn exact_value(&self) -> Option<f64> {
+        const POW10: [f64; 23] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+            1e19, 1e20, 1e21, 1e22,
+        ];
+        let (mut mantissa, mut digits, mut exponent) = (0u64, 0usize, 0i32);
+        let mut fraction = false;
+        let mut bytes = self.buf[..self.len].iter();
+        while let Some(&c) = bytes.next() {
+            match c {
+                b'0'..=b'9' => {
+                    // Leading zeros do not count towards the 19 digits a u64 holds.
+                    if mantissa != 0 || c != b'0' {
+                        digits += 1;
+                    }
+                    if digits > 19 {
+                        return None;
+                    }
+                    mantissa = mantissa * 10 + u64::from(c - b'0');
+                    if fraction {
+                        exponent -= 1;
+                    }
+                }
+                b'.' => fraction = true,
+                // `scale` writes `e` and one digit, last.
+                b'e' => exponent += i32::from(bytes.next()?.checked_sub(b'0')?),
+                _ => return None,
+            }
+        }
+        if mantissa > 1 << 53 || exponent.unsigned_abs() > 22 {
+            return None;
+        }
+        let power = POW10[exponent.unsigned_abs() as usize];
+        Some(if exponent < 0 { mantissa as f64 / power } else { mantissa as f64 * power })
+    }
+
+    /// The value through `str::parse`.
+    fn parsed_value(&self) -> Option<f64> {
         // Only ASCII digits, '.' and 'e' were written.
         let text = std::str::from_utf8(&self.buf[..self.len]).ok()?;
         text.parse::<f64>().ok().filter(|v| v.is_finite())
@@ -174,6 +219,63 @@ pub(crate) fn suffix_exponent(c: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The exact fast path gives what `str::parse` gives wherever it answers, and it answers
+    /// for the amounts exports write.
+    #[test]
+    fn exact_value_agrees_with_parse() {
+        let mut texts: Vec<String> = [
+            "0",
+            "1",
+            "10.5",
+            "1,500.00",
+            "0.1",
+            "0.3",
+            "123456789.123456789",
+            "9007199254740993",
+            "9007199254740992",
+            "99999999999999999999",
+            "1234567890123456789",
+            "0.0000000000000000000001",
+            "0.00000000000000000000001",
+            "00000000000000000000001",
+            "100000000000000000000000",
+            "4.35",
+            "2.675",
+            "1.005",
+            "3,000,000.01",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        // A deterministic spread of digit strings and fractions.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let int = x % 10u64.pow((x >> 60) as u32 % 17);
+            let frac_digits = (x >> 40) as usize % 9;
+            let frac = (x >> 8) % 10u64.pow(frac_digits as u32);
+            texts.push(if frac_digits == 0 { int.to_string() } else { format!("{int}.{frac:0frac_digits$}") });
+        }
+        let mut answered = 0;
+        for t in &texts {
+            for scale in [None, Some(3), Some(6), Some(9)] {
+                let Some(mut n) = scan_decimal(t.as_bytes(), 0) else { continue };
+                if let Some(e) = scale {
+                    n.scale(e);
+                }
+                if let Some(v) = n.exact_value() {
+                    answered += 1;
+                    assert_eq!(Some(v), n.parsed_value(), "{t} e{scale:?}");
+                }
+                assert_eq!(n.value(), n.parsed_value(), "{t} e{scale:?}");
+            }
+        }
+        assert!(answered > texts.len() * 3, "{answered}");
+        assert!(scan_decimal(b"1,500.00", 0).unwrap().exact_value() == Some(1500.0));
+    }
 
     #[test]
     fn scan_decimal_groups_of_three_only() {

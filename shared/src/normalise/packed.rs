@@ -66,6 +66,17 @@ fn is_word(b: &[u8], at: usize, len: usize) -> bool {
     before && after
 }
 
+/// ASCII letters and digits, by byte.
+const ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        table[c] = (c as u8).is_ascii_alphanumeric();
+        c += 1;
+    }
+    table
+};
+
 /// For each of `lists`, the first of its words (lowercase, each starting with a letter) found
 /// as a word, as (start, word index), earliest first: what [`find_word`] gives for each list, in
 /// one pass over the word starts of `b` rather than one search per word.
@@ -76,11 +87,20 @@ fn find_words<const N: usize>(b: &[u8], lists: [&[&str]; N]) -> [Option<(usize, 
     let letter = |c: u8| 1u32 << (c.to_ascii_lowercase().wrapping_sub(b'a') & 31);
     let firsts = lists.map(|words| words.iter().fold(0, |m, w| m | letter(w.as_bytes()[0])));
     let all = firsts.iter().fold(0, |m, f| m | f);
-    let mut after_alnum = false;
-    for (i, &c) in b.iter().enumerate() {
-        let starts = !after_alnum && c.is_ascii_alphabetic();
-        after_alnum = c.is_ascii_alphanumeric();
-        if !starts || all & letter(c) == 0 {
+    let mut i = 0;
+    while i < b.len() {
+        // Skip to the next run of letters and digits, then past it: its first byte, a letter
+        // after no letter or digit, is the only word start in it.
+        while i < b.len() && !ALNUM[usize::from(b[i])] {
+            i += 1;
+        }
+        let Some(&c) = b.get(i) else { break };
+        let at = i;
+        i += 1;
+        while i < b.len() && ALNUM[usize::from(b[i])] {
+            i += 1;
+        }
+        if !c.is_ascii_alphabetic() || all & letter(c) == 0 {
             continue;
         }
         let first = c.to_ascii_lowercase();
@@ -91,12 +111,12 @@ fn find_words<const N: usize>(b: &[u8], lists: [&[&str]; N]) -> [Option<(usize, 
             let hit = words.iter().position(|w| {
                 let w = w.as_bytes();
                 w[0] == first
-                    && b[i..].len() >= w.len()
-                    && b[i..i + w.len()].eq_ignore_ascii_case(w)
-                    && is_word(b, i, w.len())
+                    && b[at..].len() >= w.len()
+                    && b[at..at + w.len()].eq_ignore_ascii_case(w)
+                    && is_word(b, at, w.len())
             });
             if let Some(k) = hit {
-                found[list] = Some((i, k));
+                found[list] = Some((at, k));
                 left -= 1;
             }
         }
@@ -158,6 +178,18 @@ fn find_word_prefix(b: &[u8]) -> Option<usize> {
     }
 }
 
+/// Where the first of [`SECTION_ENDS`] starts in `b`, in one pass: each starts with `|` or a
+/// space, so only those bytes are tried.
+fn section_end(b: &[u8]) -> Option<usize> {
+    memchr::memchr2_iter(b'|', b' ', b).find(|&i| SECTION_ENDS.iter().any(|sep| b[i..].starts_with(sep.as_bytes())))
+}
+
+/// [`section_end`] as it was: one search per separator.
+#[cfg(test)]
+fn section_end_by_search(b: &[u8]) -> Option<usize> {
+    SECTION_ENDS.iter().filter_map(|sep| memchr::memmem::find(b, sep.as_bytes())).min()
+}
+
 /// The duration and workload after the time label found at `label` (start, index in
 /// [`TIME_LABELS`]), and the byte range of that section.
 fn time_section(t: &str, label: Option<(usize, usize)>) -> Option<(Option<String>, Option<String>, usize, usize)> {
@@ -168,8 +200,7 @@ fn time_section(t: &str, label: Option<(usize, usize)>) -> Option<(Option<String
     // The section ends where a level or a budget label starts, or at a separator.
     let bb = body.as_bytes();
     let label = find_words(bb, [&LEVELS.map(|(w, _)| w), &BUDGET_LABELS, &["posted"]]).map(|f| f.map(|(i, _)| i));
-    let separator = SECTION_ENDS.iter().filter_map(|sep| memchr::memmem::find(bb, sep.as_bytes()));
-    let len = label.into_iter().flatten().chain(separator).min().unwrap_or(bb.len());
+    let len = label.into_iter().flatten().chain(section_end(bb)).min().unwrap_or(bb.len());
     let mut duration = None;
     let mut workload = None;
     for part in body[..len].split([',', ';']) {
@@ -284,6 +315,30 @@ mod tests {
                 find_word(b, &["posted"]),
             ];
             assert_eq!(found, one_by_one, "{t}");
+        }
+    }
+
+    /// One pass finds the separator one search per separator found.
+    #[test]
+    fn section_end_agrees_with_one_search_per_separator() {
+        let texts = [
+            "1 to 3 months, 30+ hrs/week",
+            "1 to 3 months | 30+ hrs/week",
+            "1 to 3 months - Expert",
+            "Less than 1 month · Less than 30 hrs/week",
+            "3 months – 6 months — x",
+            "a -b - c",
+            "x|",
+            "|",
+            " ",
+            " -",
+            " - ",
+            "",
+            "a —b — c | d",
+            "5 · 6|7 – 8",
+        ];
+        for t in texts {
+            assert_eq!(section_end(t.as_bytes()), section_end_by_search(t.as_bytes()), "{t}");
         }
     }
 

@@ -81,9 +81,22 @@ pub fn clean_url(s: &str) -> Option<String> {
     Some(out)
 }
 
+/// `str::trim`, answered at once when the text starts and ends with a printable ASCII byte
+/// (neither is whitespace, so there is nothing to trim), as most cells do; `str::trim`'s
+/// Unicode check of each end costs more than the rest of reading a short cell.
+#[inline]
+pub(crate) fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    if b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// Adds a trimmed item unless it is empty or already there.
 fn push_item(out: &mut Vec<String>, item: &str) {
-    let item = item.trim();
+    let item = trim(item);
     if !item.is_empty() && !out.iter().any(|o| o == item) {
         out.push(item.to_owned());
     }
@@ -356,7 +369,11 @@ pub fn job_id_from_url(url: &str) -> Option<String> {
                 return Some(body.to_owned());
             }
             let kind = if kind == b"01" { "~01" } else { "~02" };
-            return Some(format!("{kind}{body}"));
+            // Built by hand: `format!` costs more than the rest of this function.
+            let mut id = String::with_capacity(kind.len() + body.len());
+            id.push_str(kind);
+            id.push_str(body);
+            return Some(id);
         }
     }
     None
@@ -386,6 +403,31 @@ mod tests {
         assert_eq!(clean("Nonet"), Some("Nonet".to_owned()));
         for bad in ["", "   ", "\t\n", "N/A", "n/a", " N/A ", "null", "NULL", "None", "none"] {
             assert_eq!(clean(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for t in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            " a b ",
+            "\u{a0}x",
+            "x\u{a0}",
+            "\u{2003}x\u{3000}",
+            "\u{feff}x",
+            "é",
+            " é ",
+            "x\t",
+            "\nx",
+            "~",
+            "a\u{85}",
+            "\u{1680}",
+        ] {
+            assert_eq!(trim(t), t.trim(), "{t:?}");
         }
     }
 
