@@ -35,7 +35,7 @@ use serde_json::Value;
 
 use super::aliases::{lookup, Field, Target};
 use super::infer::{infer, SAMPLE};
-use super::json_text::{is_job_text, walk_record, Scratch, TextLeaf};
+use super::json_text::{is_job_text, probe_head, walk_record, Scratch, TextLeaf};
 use super::mapping::{build_job, Hit};
 use super::oversize::{self, PREVIEW_BYTES};
 use super::plan::{Plan, Why};
@@ -85,6 +85,9 @@ pub struct JsonRows<R: BufRead> {
     ahead: VecDeque<Item>,
     /// Reading records ahead for inference: they are parsed into `Value`s, kept until mapped.
     reading_ahead: bool,
+    /// An envelope group's first job, mapped by the walk that probed it ([`Self::probe_job`]),
+    /// handed out as the record read next.
+    pending: Option<RowOutcome>,
     /// Tests: map every record through a parsed `Value`, as before [`super::json_text`] (to
     /// compare).
     #[cfg(test)]
@@ -155,6 +158,7 @@ impl<R: BufRead> JsonRows<R> {
             sampled: false,
             ahead: VecDeque::new(),
             reading_ahead: false,
+            pending: None,
             #[cfg(test)]
             value_route: false,
         }
@@ -272,6 +276,9 @@ impl<R: BufRead> JsonRows<R> {
     fn parse_element(&mut self) -> Item {
         let row = self.row;
         if !self.reading_ahead {
+            if let Some(outcome) = self.pending.take() {
+                return Item::Outcome(Ok(outcome));
+            }
             return Item::Buffered { row, keyword: self.keyword.clone() };
         }
         self.parse_value(row)
@@ -314,11 +321,7 @@ impl<R: BufRead> JsonRows<R> {
             walk_record(text, &mut self.scratch, &mut out, &mut |spot, leaf| {
                 let key = spot.key;
                 let Some(target) = plan.target(key) else { return };
-                let text = match leaf {
-                    TextLeaf::Str(Cow::Borrowed(s)) => Cow::Borrowed(s.trim()),
-                    TextLeaf::Str(Cow::Owned(s)) if s.trim().len() < s.len() => Cow::Owned(s.trim().to_string()),
-                    other => other.text(),
-                };
+                let text = leaf_text(leaf);
                 if !text.is_empty() {
                     found.push((target, first_index(key), text));
                 }
@@ -332,22 +335,7 @@ impl<R: BufRead> JsonRows<R> {
                 Item::Buffered { .. } => unreachable!("parse_value parses"),
             };
         }
-        let mut hits: Vec<Hit> =
-            found.iter().map(|(target, index, text)| Hit { target: *target, index: *index, value: text }).collect();
-        let built = build_job(&mut hits, self.reference);
-        drop(hits);
-        drop(found);
-        match built {
-            Ok(mut job) => {
-                job.search_keyword = keyword;
-                job.raw = Raw::Json(out);
-                Ok(RowOutcome::Job { row, job: Box::new(job) })
-            }
-            Err(reason) => {
-                let raw = serde_json::from_str(&out).ok();
-                Ok(RowOutcome::Rejected { row, reason: reason.to_string(), raw })
-            }
-        }
+        Ok(build_from_text(&found, out, row, keyword, self.reference))
     }
 
     /// Maps one parsed record onto a job.
@@ -792,25 +780,20 @@ impl<R: BufRead> JsonRows<R> {
     /// Probes the array whose `[` is at `buf[at]` (with `open` objects around it) and whose
     /// first element the reader is at.
     fn probe_array(&mut self, at: usize, open: usize) -> Result<Probed, ExportError> {
-        // What came before the array, closed: `{"keyword": "etl", "jobs": null}`.
-        let mut head = self.buf[..at].to_vec();
-        head.extend_from_slice(b"null");
-        head.extend(std::iter::repeat_n(b'}', open));
-        let Ok(head) = serde_json::from_slice::<Value>(&head) else { return Ok(Probed::Record) };
-        if self.is_job_value(&head) {
-            return Ok(Probed::Record);
-        }
+        let fields = &mut self.key_fields;
+        let head = read_head(&self.buf[..at], open, &mut self.scratch, &mut |key| cached_field(fields, key));
+        let Some((false, keyword)) = head else { return Ok(Probed::Record) };
         let outer = std::mem::take(&mut self.buf);
         let first = self.capture_element()?;
         let mut sub = std::mem::replace(&mut self.buf, outer);
         match first {
             Some(Element::Complete) => {
-                let is_job = self.is_job(&sub);
+                let is_job = self.probe_job(&sub, &keyword);
                 if is_job {
                     self.buf = sub;
                     self.jobs = Some(open);
                     self.enveloped = true;
-                    self.keyword = keyword_of(&head);
+                    self.keyword = keyword;
                     return Ok(Probed::Jobs);
                 }
                 let bytes = sub.len() as u64;
@@ -848,6 +831,66 @@ impl<R: BufRead> JsonRows<R> {
             Some(is_job) => is_job,
             None => serde_json::from_slice::<Value>(bytes).is_ok_and(|v| is_job_value(&v, &mut field)),
         }
+    }
+
+    /// [`Self::is_job`] of an array's first element, and when it is a job that [`Self::map_text`]
+    /// would map from its text (past the records read ahead), that job mapped as `map_text` maps
+    /// it, by the same walk, into [`Self::pending`] (with `keyword`). The plan records the
+    /// element's keys only when it is a job, as before.
+    fn probe_job(&mut self, bytes: &[u8], keyword: &Option<String>) -> bool {
+        #[cfg(test)]
+        let value_route = self.value_route;
+        #[cfg(not(test))]
+        let value_route = false;
+        let text = std::str::from_utf8(bytes).ok();
+        let (Some(text), false, true, false) = (text, self.reading_ahead, self.checked_first, value_route) else {
+            return self.is_job(bytes);
+        };
+        let mut out = String::with_capacity(text.len());
+        let mut found: Vec<(Target, Option<u32>, Cow<str>)> = Vec::with_capacity(32);
+        let mut new_keys: Vec<String> = Vec::new();
+        let mut flags = [false; 3];
+        let (plan, fields) = (&self.plan, &mut self.key_fields);
+        let walked = walk_record(text, &mut self.scratch, &mut out, &mut |spot, leaf| {
+            // As `is_job_text`.
+            let known = match &leaf {
+                TextLeaf::Str(s) => !s.trim().is_empty(),
+                TextLeaf::Number(_) => true,
+                TextLeaf::Bool(_) => false,
+            };
+            if known && !spot.in_array() {
+                match cached_field(fields, spot.own()) {
+                    Some(Field::Title) => flags[0] = true,
+                    Some(Field::JobId) => flags[1] = true,
+                    Some(Field::Url) => flags[2] = true,
+                    _ => {}
+                }
+            }
+            // As `map_text`.
+            let key = spot.key;
+            let target = plan.peek_target(key).unwrap_or_else(|target| {
+                new_keys.push(key.to_string());
+                target
+            });
+            let Some(target) = target else { return };
+            let text = leaf_text(leaf);
+            if !text.is_empty() {
+                found.push((target, first_index(key), text));
+            }
+        });
+        if walked.is_err() {
+            drop(found);
+            return self.is_job(bytes);
+        }
+        let is_job = flags[0] || (flags[1] && flags[2]);
+        if is_job {
+            for key in &new_keys {
+                self.plan.target(key);
+            }
+            // `next_item` counts the record before handing it out.
+            self.pending = Some(build_from_text(&found, out, self.row + 1, keyword.clone(), self.reference));
+        }
+        is_job
     }
 
     /// [`is_job_value`], with the fields of keys looked up once per file.
@@ -995,6 +1038,41 @@ enum Element {
     },
 }
 
+/// A mapped leaf's text as [`JsonRows::map_text`] keeps it: trimmed (empty when blank).
+fn leaf_text(leaf: TextLeaf<'_>) -> Cow<'_, str> {
+    match leaf {
+        TextLeaf::Str(Cow::Borrowed(s)) => Cow::Borrowed(s.trim()),
+        TextLeaf::Str(Cow::Owned(s)) if s.trim().len() < s.len() => Cow::Owned(s.trim().to_string()),
+        other => other.text(),
+    }
+}
+
+/// The job (or rejection) of a record walked from its text: `found` its mapped leaves, `out`
+/// the record as written by the walk.
+fn build_from_text(
+    found: &[(Target, Option<u32>, Cow<str>)],
+    out: String,
+    row: u64,
+    keyword: Option<String>,
+    reference: DateTime<Utc>,
+) -> RowOutcome {
+    let mut hits: Vec<Hit> =
+        found.iter().map(|(target, index, text)| Hit { target: *target, index: *index, value: text }).collect();
+    let built = build_job(&mut hits, reference);
+    drop(hits);
+    match built {
+        Ok(mut job) => {
+            job.search_keyword = keyword;
+            job.raw = Raw::Json(out);
+            RowOutcome::Job { row, job: Box::new(job) }
+        }
+        Err(reason) => {
+            let raw = serde_json::from_str(&out).ok();
+            RowOutcome::Rejected { row, reason: reason.to_string(), raw }
+        }
+    }
+}
+
 /// The field a key maps to, from `fields` (filled as keys are met) or the alias table.
 fn cached_field(fields: &mut foldhash::HashMap<String, Option<Field>>, key: &str) -> Option<Field> {
     match fields.get(key) {
@@ -1042,6 +1120,41 @@ fn is_job_value(value: &Value, field: &mut impl FnMut(&str) -> Option<Field>) ->
     let mut found = [false; 3];
     walk(value, &mut found, field);
     found[0] || (found[1] && found[2])
+}
+
+/// Reads the head of an array probed for jobs: `before` is what came before its `[`, inside
+/// `open` objects. `None` when the head, closed, is not valid JSON; else whether it is a job
+/// record ([`is_job_value`]) and its search keyword ([`keyword_of`]). Read from its text
+/// ([`probe_head`]) when the walker can, else parsed.
+fn read_head(
+    before: &[u8],
+    open: usize,
+    scratch: &mut Scratch,
+    field: &mut impl FnMut(&str) -> Option<Field>,
+) -> Option<(bool, Option<String>)> {
+    // Closed with ` 0` where the array was: valid exactly where `null` is (the space keeps it
+    // from running into what came before: `-null` is invalid, `-0` is not).
+    let mut head = Vec::with_capacity(before.len() + 2 + open);
+    head.extend_from_slice(before);
+    head.extend_from_slice(b" 0");
+    head.extend(std::iter::repeat_n(b'}', open));
+    if let Some(read) = std::str::from_utf8(&head).ok().and_then(|t| probe_head(t, KEYWORD_KEYS, scratch, field)) {
+        return Some(read);
+    }
+    read_head_parsed(before, open, field)
+}
+
+/// [`read_head`] from the parsed head: `{"keyword": "etl", "jobs": null}`.
+fn read_head_parsed(
+    before: &[u8],
+    open: usize,
+    field: &mut impl FnMut(&str) -> Option<Field>,
+) -> Option<(bool, Option<String>)> {
+    let mut head = before.to_vec();
+    head.extend_from_slice(b"null");
+    head.extend(std::iter::repeat_n(b'}', open));
+    let head = serde_json::from_slice::<Value>(&head).ok()?;
+    Some((is_job_value(&head, field), keyword_of(&head)))
 }
 
 /// The search keyword of an envelope's job array, from `head` (what came before the array,
@@ -1336,6 +1449,72 @@ mod tests {
             jobs += usize::from(super::is_job_record(&value));
         }
         assert!(objects > 100 && jobs > 20, "{objects} objects, {jobs} jobs");
+    }
+
+    /// `read_head` (from the text when it can) says what the parsed head says: whether it is a
+    /// job record, its keyword, or that it is no valid JSON.
+    #[test]
+    fn envelope_heads_are_read_from_their_text_as_from_their_value() {
+        use super::super::aliases::lookup;
+        use super::super::json_text::{probe_head, Scratch};
+        use super::{read_head, read_head_parsed, KEYWORD_KEYS};
+        let heads: &[(&str, usize)] = &[
+            (r#"{"keyword": "rust developer", "scrapedAt": "2024-06-06T23:59:00Z", "total": 5, "jobs": "#, 1),
+            (r#"{"keyword": "  ", "query": " etl ", "jobs": "#, 1),
+            (r#"{"Search Term": "etl", "data": {"items": "#, 2),
+            (r#"{"search": "outer", "data": {"keyword": "inner", "x": 1, "items": "#, 2),
+            (r#"{"search": "outer", "data": {"keyword": 5, "items": "#, 2),
+            (r#"{"meta": {"query": "no"}, "jobs": "#, 1),
+            (r#"{"meta": {"query": "no"}, "term": "yes", "jobs": "#, 1),
+            (r#"{"list": [{"keyword": "no"}], "jobs": "#, 1),
+            (r#"{"keyword": "a", "keyword2": "b", "Keyword": "c", "jobs": "#, 1),
+            (r#"{"keyword": "\u00e9t\"l\"", "jobs": "#, 1),
+            (r#"{"keyw\u006frd": "escaped key", "jobs": "#, 1),
+            (r#"{"keyword": "a/b", "jobs": "#, 1),
+            (r#"{"a/b": {"keyword": "x"}, "a": {"b": {"items": "#, 3),
+            (r#"{"keyword": "dup", "keyword": "twice", "jobs": "#, 1),
+            (r#"{"title": "a job", "skills": "#, 1),
+            (r#"{"title": "  ", "skills": "#, 1),
+            (r#"{"id": 5, "url": "u", "tags": "#, 1),
+            (r#"{"id": 5, "tags": "#, 1),
+            (r#"{"url": "u", "id": "#, 1),
+            (r#"{"title": "#, 1),
+            (r#"{"job": {"title": "t"}, "keyword": "k", "more": {"jobs": "#, 2),
+            (r#"{"a": {"b": {"c": {"keyword": "deep", "jobs": "#, 4),
+            (r#"{"keyword": "x", "a": -"#, 1),
+            (r#"{"keyword": "x", "a": 1"#, 1),
+            (r#"{"keyword": "x", "a": nul"#, 1),
+            (r#"{"keyword": "x", "a" "#, 1),
+            (r#"{"keyword": "x", {"#, 2),
+            (r#"{"n": 1e400, "jobs": "#, 1),
+            (r#"{"n": 1.50, "keyword": "x", "jobs": "#, 1),
+            (r#"{"keyword": true, "jobs": "#, 1),
+            (
+                r#"{ "keyword" : "spaced" ,
+  "jobs" : "#,
+                1,
+            ),
+            (r#"{"#, 0),
+            (r#""#, 0),
+        ];
+        let mut scratch = Scratch::default();
+        let mut field = |k: &str| lookup(k).map(|t| t.field);
+        for &(before, open) in heads {
+            let parsed = read_head_parsed(before.as_bytes(), open, &mut field);
+            let read = read_head(before.as_bytes(), open, &mut scratch, &mut field);
+            assert_eq!(read, parsed, "{before}");
+        }
+        // The heads the text is read for.
+        let text = |before: &str, open| {
+            let mut t = format!("{before} 0");
+            t.extend(std::iter::repeat_n('}', open));
+            probe_head(&t, KEYWORD_KEYS, &mut Scratch::default(), &mut |k| lookup(k).map(|t| t.field))
+        };
+        assert_eq!(text(heads[0].0, 1), Some((false, Some("rust developer".into()))));
+        assert_eq!(text(heads[3].0, 2), Some((false, Some("inner".into()))));
+        assert_eq!(text(heads[6].0, 1), Some((false, Some("yes".into()))));
+        assert_eq!(text(heads[14].0, 1), Some((true, None)));
+        assert_eq!(text(heads[12].0, 3), None);
     }
 
     #[test]

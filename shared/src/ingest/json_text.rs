@@ -401,6 +401,83 @@ pub fn is_job_text(text: &str, scratch: &mut Scratch, field: &mut impl FnMut(&st
     Some(found[0] || (found[1] && found[2]))
 }
 
+/// Reads an envelope's head as `json_rows` reads its parsed form: `text` is what came before a
+/// job array, closed with ` 0` in the array's place and a `}` for each object open around it
+/// (`{"keyword": "etl", "jobs": 0}`). Gives whether the head is a job record ([`is_job_text`],
+/// the ` 0` left out) and its search keyword: the first non-blank string under a key that folds
+/// to one of `keyword_keys` in the innermost object holding the array, else in the nearest one
+/// around it. `None`: the walker leaves the head to `serde_json`, and so does a head holding a
+/// `/` anywhere (a key with a `/` would make the flattened paths ambiguous).
+pub fn probe_head(
+    text: &str,
+    keyword_keys: &[&str],
+    scratch: &mut Scratch,
+    field: &mut impl FnMut(&str) -> Option<Field>,
+) -> Option<(bool, Option<String>)> {
+    if memchr::memchr(b'/', text.as_bytes()).is_some() {
+        return None;
+    }
+    let mut found = [0u32; 3];
+    // The slot the last leaf counted in: the last leaf is the ` 0` put in the array's place.
+    let mut last_slot = None;
+    let mut last_key = String::new();
+    // Keyword candidates outside arrays: the path of their object (`data/`) and their text.
+    let mut keywords: Vec<(String, Cow<str>)> = Vec::new();
+    let mut out = String::with_capacity(text.len());
+    walk_record(text, scratch, &mut out, &mut |spot, leaf| {
+        last_key.clear();
+        last_key.push_str(spot.key);
+        last_slot = None;
+        if spot.in_array() {
+            return;
+        }
+        let known = match &leaf {
+            TextLeaf::Str(s) => !s.trim().is_empty(),
+            TextLeaf::Number(_) => true,
+            TextLeaf::Bool(_) => false,
+        };
+        if known {
+            last_slot = match field(spot.own()) {
+                Some(Field::Title) => Some(0),
+                Some(Field::JobId) => Some(1),
+                Some(Field::Url) => Some(2),
+                _ => None,
+            };
+            if let Some(slot) = last_slot {
+                found[slot] += 1;
+            }
+        }
+        if let TextLeaf::Str(s) = leaf {
+            if !s.trim().is_empty() && folds_to_one_of(spot.own(), keyword_keys) {
+                let path = spot.key[..spot.key.len() - spot.own().len()].to_string();
+                keywords.push((path, s));
+            }
+        }
+    })
+    .ok()?;
+    if let Some(slot) = last_slot {
+        found[slot] -= 1;
+    }
+    let is_job = found[0] > 0 || (found[1] > 0 && found[2] > 0);
+    // The objects around the array are those whose path the array's key starts with (no key
+    // holds a `/`); the innermost first, the first keyword in it.
+    let mut best: Option<(usize, Cow<str>)> = None;
+    for (path, text) in keywords {
+        if last_key.starts_with(&path) && best.as_ref().is_none_or(|(len, _)| path.len() > *len) {
+            best = Some((path.len(), text));
+        }
+    }
+    Some((is_job, best.map(|(_, text)| text.trim().to_string())))
+}
+
+/// Whether the object key `key` (no `/` in it) folds ([`super::aliases::fold_key`]) to one of
+/// `folded` (lower-case ASCII letters), without building the folded key.
+fn folds_to_one_of(key: &str, folded: &[&str]) -> bool {
+    let fold = || key.chars().filter(|c| !matches!(c, ' ' | '_' | '-' | '\u{feff}')).flat_map(char::to_lowercase);
+    // A key of digits only folds to `*`, which none of `folded` is: its digits are none either.
+    folded.iter().any(|f| fold().eq(f.chars()))
+}
+
 /// The number of ASCII digits `b` starts with.
 #[inline]
 fn digits(b: &[u8]) -> usize {
@@ -610,6 +687,42 @@ mod tests {
 
     /// Every record of every JSON fixture (and of each JSON Lines one): the walker's leaves and
     /// text are those of the parsed record.
+    /// `folds_to_one_of` says what comparing `fold_key`'s result says.
+    #[test]
+    fn keys_fold_to_the_keyword_keys_as_fold_key_folds_them() {
+        use super::super::aliases::fold_key;
+        use super::super::json_rows::KEYWORD_KEYS;
+        let keys = [
+            "keyword",
+            "Keyword",
+            "KEYWORD",
+            "key_word",
+            "Search Term",
+            "search-query",
+            "\u{feff}query",
+            "q u e r y",
+            "\u{212a}eyword",
+            "keywordx",
+            "keywor",
+            "",
+            "0",
+            "123",
+            "term ",
+            "TERM",
+            "İterm",
+            "searchKeyword",
+            "ké",
+            "keyword\u{301}",
+            "SEARCH_KEYWORD",
+            "titel",
+        ];
+        for key in keys {
+            let folded = fold_key(key);
+            assert_eq!(super::folds_to_one_of(key, KEYWORD_KEYS), KEYWORD_KEYS.contains(&folded.as_str()), "{key:?}");
+        }
+        assert!(super::folds_to_one_of("\u{212a}eyword", KEYWORD_KEYS));
+    }
+
     #[test]
     fn every_fixture_record_agrees() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");

@@ -64,6 +64,15 @@ impl Plan {
         target
     }
 
+    /// Where `key`'s values go, as [`Self::target`] says, without recording a key not seen yet:
+    /// `Err` with its target for a new key (recorded by [`Self::target`] if it is kept).
+    pub fn peek_target(&self, key: &str) -> Result<Option<Target>, Option<Target>> {
+        match self.index.get(key) {
+            Some(&i) => Ok(self.entries[i].1.target),
+            None => Err(decide(&self.overrides, key).target),
+        }
+    }
+
     /// Records that `key`, unmapped so far, was inferred to feed `field`.
     pub fn infer(&mut self, key: &str, field: Field, looked: &'static str, matched: u32, sampled: u32) {
         self.target(key);
