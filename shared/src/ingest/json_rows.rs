@@ -321,7 +321,12 @@ impl<R: BufRead> JsonRows<R> {
             walk_record(text, &mut self.scratch, &mut out, &mut |spot, leaf| {
                 let key = spot.key;
                 let Some(target) = plan.target(key) else { return };
-                let text = leaf_text(leaf);
+                // As `leaf_text` (written out: this loop is hot and codegen-sensitive).
+                let text = match leaf {
+                    TextLeaf::Str(Cow::Borrowed(s)) => Cow::Borrowed(s.trim()),
+                    TextLeaf::Str(Cow::Owned(s)) if s.trim().len() < s.len() => Cow::Owned(s.trim().to_string()),
+                    other => other.text(),
+                };
                 if !text.is_empty() {
                     found.push((target, first_index(key), text));
                 }
