@@ -1337,29 +1337,20 @@ mod tests {
     #[test]
     fn records_read_from_their_text_are_what_the_value_route_made() {
         let filler: Vec<serde_json::Value> = (1000..1000 + super::SAMPLE as u32).map(job).collect();
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-        let mut dirs = vec![std::path::PathBuf::from(root)];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
-                    let name = path.display().to_string();
-                    let bytes = std::fs::read(&path).unwrap();
-                    if let Ok(serde_json::Value::Array(items)) = serde_json::from_slice(&bytes) {
-                        let after_jobs: Vec<_> = filler.iter().chain(&items).cloned().collect();
-                        let group = json!({"keyword": "filler", "jobs": filler});
-                        let after_group: Vec<_> = std::iter::once(&group).chain(&items).cloned().collect();
-                        for (how, items) in [("jobs", after_jobs), ("group", after_group)] {
-                            let bytes = serde_json::to_vec_pretty(&items).unwrap();
-                            files.push((format!("{name} after a {how}"), bytes));
-                        }
-                    }
-                    files.push((name, bytes));
+        for path in super::super::fixture_files(&["json"]) {
+            let name = path.display().to_string();
+            let bytes = std::fs::read(&path).unwrap();
+            if let Ok(serde_json::Value::Array(items)) = serde_json::from_slice(&bytes) {
+                let after_jobs: Vec<_> = filler.iter().chain(&items).cloned().collect();
+                let group = json!({"keyword": "filler", "jobs": filler});
+                let after_group: Vec<_> = std::iter::once(&group).chain(&items).cloned().collect();
+                for (how, items) in [("jobs", after_jobs), ("group", after_group)] {
+                    let bytes = serde_json::to_vec_pretty(&items).unwrap();
+                    files.push((format!("{name} after a {how}"), bytes));
                 }
             }
+            files.push((name, bytes));
         }
         assert!(files.len() >= 12, "{files:?}");
         let mut tricky = filler.clone();
@@ -1412,7 +1403,6 @@ mod tests {
     fn job_records_are_told_from_their_text_as_from_their_value() {
         use super::super::aliases::lookup;
         use super::super::json_text::{is_job_text, Scratch};
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
         let mut values: Vec<serde_json::Value> = vec![
             json!({"skills": [{"title": "x"}]}),
             json!({"a": {"title": "x"}}),
@@ -1424,16 +1414,8 @@ mod tests {
             json!({"jobs": [{"title": "x"}], "id": "1"}),
             json!({"Titel": "Übersetzung", "name": "x"}),
         ];
-        let mut dirs = vec![std::path::PathBuf::from(root)];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
-                    values.push(serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap());
-                }
-            }
+        for path in super::super::fixture_files(&["json"]) {
+            values.push(serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap());
         }
         let (mut objects, mut jobs) = (0, 0);
         let mut scratch = Scratch::default();

@@ -725,45 +725,35 @@ mod tests {
 
     #[test]
     fn every_fixture_record_agrees() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
         let mut records = 0;
-        let mut stack = vec![std::path::PathBuf::from(root)];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-                let text = std::fs::read_to_string(&path).unwrap();
-                let values: Vec<Value> = match ext.as_str() {
-                    "json" => vec![serde_json::from_str(&text).unwrap()],
-                    "jsonl" | "ndjson" => text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect(),
-                    _ => continue,
-                };
-                // Every object in the file, at any depth (records, envelopes, nested objects),
-                // in the file's own spelling where it is a top-level line or element.
-                let mut objects: Vec<String> = Vec::new();
-                let mut todo: Vec<&Value> = values.iter().collect();
-                while let Some(v) = todo.pop() {
-                    match v {
-                        Value::Object(map) => {
-                            objects.push(serde_json::to_string_pretty(v).unwrap());
-                            objects.push(serde_json::to_string(v).unwrap());
-                            todo.extend(map.values());
-                        }
-                        Value::Array(items) => todo.extend(items),
-                        _ => {}
+        for path in super::super::fixture_files(&["json", "jsonl", "ndjson"]) {
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let values: Vec<Value> = match ext.as_str() {
+                "json" => vec![serde_json::from_str(&text).unwrap()],
+                _ => text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect(),
+            };
+            // Every object in the file, at any depth (records, envelopes, nested objects),
+            // in the file's own spelling where it is a top-level line or element.
+            let mut objects: Vec<String> = Vec::new();
+            let mut todo: Vec<&Value> = values.iter().collect();
+            while let Some(v) = todo.pop() {
+                match v {
+                    Value::Object(map) => {
+                        objects.push(serde_json::to_string_pretty(v).unwrap());
+                        objects.push(serde_json::to_string(v).unwrap());
+                        todo.extend(map.values());
                     }
+                    Value::Array(items) => todo.extend(items),
+                    _ => {}
                 }
-                if ext != "json" {
-                    objects.extend(text.lines().filter(|l| l.trim_start().starts_with('{')).map(String::from));
-                }
-                for object in &objects {
-                    agrees(object);
-                    records += 1;
-                }
+            }
+            if ext != "json" {
+                objects.extend(text.lines().filter(|l| l.trim_start().starts_with('{')).map(String::from));
+            }
+            for object in &objects {
+                agrees(object);
+                records += 1;
             }
         }
         assert!(records > 50, "{records} objects");

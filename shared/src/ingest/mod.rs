@@ -323,3 +323,24 @@ pub fn read_all_with_limits<R: Read>(
     }
     Ok((items, export.counts()))
 }
+
+/// Every file under the repository's `tests/fixtures/` whose extension is one of `extensions`
+/// (lowercase, compared without case), for tests that check a reader on all of them.
+#[cfg(test)]
+pub(crate) fn fixture_files(extensions: &[&str]) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures"))];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if extensions.contains(&ext.as_str()) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
