@@ -17,11 +17,7 @@ const TITLE_UNITS: usize = 200;
 pub fn heading(title: &str, p: &StoredProposal, reused: bool, now: DateTime<Utc>) -> String {
     let title = one_line(title);
     let title = if title.is_empty() { "(untitled)".to_string() } else { title };
-    let by = match (&p.drafter[..], &p.model) {
-        ("cerebras", Some(model)) => format!("drafted by {model}"),
-        ("cerebras", None) => "drafted by Cerebras".to_string(),
-        _ => "offline draft (no Cerebras key): check the marked gaps".to_string(),
-    };
+    let by = p.drafted_by();
     let when = if reused { format!("stored {}; ↻ for a new one", ago(p.updated_at, now)) } else { "new".to_string() };
     format!(
         "✍️ {} · {}\n{}",

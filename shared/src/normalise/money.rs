@@ -437,16 +437,7 @@ mod tests {
         .iter()
         .map(|t| t.to_string())
         .collect();
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let int = x % 10u64.pow((x >> 60) as u32 % 13);
-            let frac_digits = (x >> 40) as usize % 6;
-            let frac = (x >> 8) % 10u64.pow(frac_digits as u32);
-            texts.push(if frac_digits == 0 { int.to_string() } else { format!("{int}.{frac:0frac_digits$}") });
-        }
+        texts.extend(super::super::number::random_decimals(0x2545_F491_4F6C_DD1D, 13, 6));
         let mut answered = 0;
         for t in &texts {
             if let Some(v) = plain_amount(t.as_bytes()) {

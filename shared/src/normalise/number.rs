@@ -216,6 +216,29 @@ pub(crate) fn suffix_exponent(c: u8) -> Option<u8> {
     }
 }
 
+/// 20,000 decimal texts (`1234`, `56.07`) spread deterministically from `seed` by xorshift:
+/// integer parts of fewer than `int_digits` digits, fractions of fewer than `frac_digits`
+/// (none at 0), for tests that check a fast path against the general one.
+#[cfg(test)]
+pub(crate) fn random_decimals(seed: u64, int_digits: u32, frac_digits: usize) -> Vec<String> {
+    let mut x = seed;
+    (0..20_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let int = x % 10u64.pow((x >> 60) as u32 % int_digits);
+            let digits = (x >> 40) as usize % frac_digits;
+            let frac = (x >> 8) % 10u64.pow(digits as u32);
+            if digits == 0 {
+                int.to_string()
+            } else {
+                format!("{int}.{frac:0digits$}")
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,16 +272,7 @@ mod tests {
         .map(|t| t.to_string())
         .collect();
         // A deterministic spread of digit strings and fractions.
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let int = x % 10u64.pow((x >> 60) as u32 % 17);
-            let frac_digits = (x >> 40) as usize % 9;
-            let frac = (x >> 8) % 10u64.pow(frac_digits as u32);
-            texts.push(if frac_digits == 0 { int.to_string() } else { format!("{int}.{frac:0frac_digits$}") });
-        }
+        texts.extend(super::random_decimals(0x9E37_79B9_7F4A_7C15, 17, 9));
         let mut answered = 0;
         for t in &texts {
             for scale in [None, Some(3), Some(6), Some(9)] {

@@ -28,6 +28,18 @@ pub struct StoredProposal {
     pub updated_at: DateTime<Utc>,
 }
 
+impl StoredProposal {
+    /// Who drafted it, as the bot and the page say it: `drafted by gpt-oss-120b`, or that it is
+    /// the offline draft with gaps to fill.
+    pub fn drafted_by(&self) -> String {
+        match (&self.drafter[..], &self.model) {
+            ("cerebras", Some(model)) => format!("drafted by {model}"),
+            ("cerebras", None) => "drafted by Cerebras".into(),
+            _ => "offline draft (no Cerebras key): fill in the marked gaps".into(),
+        }
+    }
+}
+
 /// A draft just made, to store.
 #[derive(Debug, Clone)]
 pub struct NewProposal<'a> {

@@ -96,12 +96,11 @@ pub fn proposal_page(v: &ProposalView) -> String {
     document(&format!("{PRODUCT} · proposal · {title}"), body)
 }
 
+/// [`StoredProposal::drafted_by`], capitalised to open a line.
 fn drafter(p: &StoredProposal) -> String {
-    match (&p.drafter[..], &p.model) {
-        ("cerebras", Some(model)) => format!("Drafted by {model}"),
-        ("cerebras", None) => "Drafted by Cerebras".into(),
-        _ => "Offline draft (no Cerebras key): fill in the marked gaps".into(),
-    }
+    let by = p.drafted_by();
+    let mut chars = by.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]
