@@ -195,6 +195,9 @@ impl<R: BufRead> CsvRows<R> {
                 Some(Mapped { column, target, index: first_index(name) })
             })
             .collect();
+        // In the order `build_job` reads hits (a stable sort, as `build_job`'s own), so a row's
+        // hits need no sorting.
+        rows.mapped.sort_by_key(|m| (m.target.field, m.target.rank, m.index));
         if !rows.mapped.iter().any(|m| m.target.field == Field::Title) {
             return Err(ExportError::NotAnExport {
                 reason: "no column maps to a job title".into(),

@@ -44,6 +44,14 @@ pub struct Hit<'a> {
     pub value: &'a str,
 }
 
+impl Hit<'_> {
+    /// The order [`build_job`] reads hits in: by field, then by the alias's rank, then by array
+    /// position.
+    pub fn order(&self) -> (Field, u8, Option<u32>) {
+        (self.target.field, self.target.rank, self.index)
+    }
+}
+
 /// Why a record could not become a job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rejection {
@@ -67,11 +75,14 @@ impl std::fmt::Display for Rejection {
     }
 }
 
-/// Builds a job from a record's hits. `hits` is sorted in place; `reference` resolves relative
-/// dates such as "Posted 17 minutes ago". The job's [`Job::raw`] is left `Null` for the caller
-/// to fill: the hits usually borrow from the raw record, so it can only move in afterwards.
+/// Builds a job from a record's hits. `hits` is sorted in place (by [`Hit::order`]; a CSV
+/// row's come in that order already); `reference` resolves relative dates such as "Posted 17
+/// minutes ago". The job's [`Job::raw`] is left `Null` for the caller to fill: the hits usually
+/// borrow from the raw record, so it can only move in afterwards.
 pub fn build_job(hits: &mut [Hit<'_>], reference: DateTime<Utc>) -> Result<Job, Rejection> {
-    hits.sort_by_key(|h| (h.target.field, h.target.rank, h.index));
+    if !hits.is_sorted_by_key(Hit::order) {
+        hits.sort_by_key(Hit::order);
+    }
     let fields = Fields::new(hits);
 
     let Some(title) = fields.first(Field::Title, clean_title) else {

@@ -141,7 +141,8 @@ enum Rows<R: Read> {
 pub struct Export<R: Read> {
     rows: Rows<R>,
     format: Format,
-    seen: foldhash::HashMap<String, u64>,
+    /// The jobs handed out so far: id -> row. Ids are kept inline (no heap string per job).
+    seen: foldhash::HashMap<compact_str::CompactString, u64>,
     counts: Counts,
     fields: FieldCounts,
     /// Rows rejected for having neither a job id nor a URL.
@@ -282,7 +283,7 @@ impl<R: Read> Export<R> {
                 }
                 ExportItem::Rejected { row, reason, raw }
             }
-            RowOutcome::Job { row, job } => match self.seen.get(&job.job_id) {
+            RowOutcome::Job { row, job } => match self.seen.get(job.job_id.as_str()) {
                 Some(&first_row) => {
                     self.counts.duplicates += 1;
                     ExportItem::Duplicate { row, job_id: job.job_id, first_row }
@@ -290,7 +291,7 @@ impl<R: Read> Export<R> {
                 None => {
                     self.counts.parsed += 1;
                     self.fields.add(&job);
-                    self.seen.insert(job.job_id.clone(), row);
+                    self.seen.insert(job.job_id.as_str().into(), row);
                     ExportItem::Job { row, job }
                 }
             },
