@@ -42,6 +42,7 @@ use super::plan::{Plan, Why};
 use super::raw::Raw;
 use super::record::{first_index, flatten, for_each_leaf, Leaf};
 use super::{ExportError, RowOutcome};
+use crate::normalise::text::trim;
 
 /// The framing of the JSON records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,16 +320,15 @@ impl<R: BufRead> JsonRows<R> {
         let mut found: Vec<(Target, Option<u32>, Cow<str>)> = Vec::with_capacity(32);
         let walked = text.map(|text| {
             walk_record(text, &mut self.scratch, &mut out, &mut |spot, leaf| {
-                let key = spot.key;
-                let Some(target) = plan.target(key) else { return };
+                let Some((target, index)) = plan.indexed_target(spot.key) else { return };
                 // As `leaf_text` (written out: this loop is hot and codegen-sensitive).
                 let text = match leaf {
-                    TextLeaf::Str(Cow::Borrowed(s)) => Cow::Borrowed(s.trim()),
-                    TextLeaf::Str(Cow::Owned(s)) if s.trim().len() < s.len() => Cow::Owned(s.trim().to_string()),
+                    TextLeaf::Str(Cow::Borrowed(s)) => Cow::Borrowed(trim(s)),
+                    TextLeaf::Str(Cow::Owned(s)) if trim(&s).len() < s.len() => Cow::Owned(trim(&s).to_string()),
                     other => other.text(),
                 };
                 if !text.is_empty() {
-                    found.push((target, first_index(key), text));
+                    found.push((target, index, text));
                 }
             })
         });
@@ -351,13 +351,13 @@ impl<R: BufRead> JsonRows<R> {
         let plan = &mut self.plan;
         let mut found: Vec<(Target, Option<u32>, Cow<str>)> = Vec::new();
         for_each_leaf(&value, &mut self.key, &mut |key, leaf| {
-            let Some(target) = plan.target(key) else { return };
+            let Some((target, index)) = plan.indexed_target(key) else { return };
             let text = match leaf {
-                Leaf::Str(s) => Cow::Borrowed(s.trim()),
+                Leaf::Str(s) => Cow::Borrowed(trim(s)),
                 other => other.text(),
             };
             if !text.is_empty() {
-                found.push((target, first_index(key), text));
+                found.push((target, index, text));
             }
         });
         let mut hits: Vec<Hit> =
@@ -1046,8 +1046,8 @@ enum Element {
 /// A mapped leaf's text as [`JsonRows::map_text`] keeps it: trimmed (empty when blank).
 fn leaf_text(leaf: TextLeaf<'_>) -> Cow<'_, str> {
     match leaf {
-        TextLeaf::Str(Cow::Borrowed(s)) => Cow::Borrowed(s.trim()),
-        TextLeaf::Str(Cow::Owned(s)) if s.trim().len() < s.len() => Cow::Owned(s.trim().to_string()),
+        TextLeaf::Str(Cow::Borrowed(s)) => Cow::Borrowed(trim(s)),
+        TextLeaf::Str(Cow::Owned(s)) if trim(&s).len() < s.len() => Cow::Owned(trim(&s).to_string()),
         other => other.text(),
     }
 }

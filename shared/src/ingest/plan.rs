@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use super::aliases::{resolve, Field, MatchKind, Target, INFERRED_RANK};
 use super::overrides::{Override, Overrides};
+use super::record::first_index;
 
 /// Why a key goes where it goes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -42,7 +43,9 @@ pub struct Decision {
 #[derive(Debug, Default)]
 pub struct Plan {
     overrides: Arc<Overrides>,
-    index: foldhash::HashMap<String, usize>,
+    /// Key -> its entry, and the key's first array index (`skills/3/name` -> 3), kept so a
+    /// record's keys are not scanned for digits again.
+    index: foldhash::HashMap<String, (usize, Option<u32>)>,
     entries: Vec<(String, Decision)>,
 }
 
@@ -54,21 +57,28 @@ impl Plan {
 
     /// Where `key`'s values go; decided the first time the key is seen.
     pub fn target(&mut self, key: &str) -> Option<Target> {
-        if let Some(&i) = self.index.get(key) {
-            return self.entries[i].1.target;
+        self.indexed_target(key).map(|(target, _)| target)
+    }
+
+    /// Where `key`'s values go, with the key's first array index ([`first_index`]), as a hit
+    /// needs them.
+    pub fn indexed_target(&mut self, key: &str) -> Option<(Target, Option<u32>)> {
+        if let Some(&(i, index)) = self.index.get(key) {
+            return self.entries[i].1.target.map(|t| (t, index));
         }
         let decision = decide(&self.overrides, key);
         let target = decision.target;
-        self.index.insert(key.to_string(), self.entries.len());
+        let index = first_index(key);
+        self.index.insert(key.to_string(), (self.entries.len(), index));
         self.entries.push((key.to_string(), decision));
-        target
+        target.map(|t| (t, index))
     }
 
     /// Where `key`'s values go, as [`Self::target`] says, without recording a key not seen yet:
     /// `Err` with its target for a new key (recorded by [`Self::target`] if it is kept).
     pub fn peek_target(&self, key: &str) -> Result<Option<Target>, Option<Target>> {
         match self.index.get(key) {
-            Some(&i) => Ok(self.entries[i].1.target),
+            Some(&(i, _)) => Ok(self.entries[i].1.target),
             None => Err(decide(&self.overrides, key).target),
         }
     }
@@ -76,7 +86,7 @@ impl Plan {
     /// Records that `key`, unmapped so far, was inferred to feed `field`.
     pub fn infer(&mut self, key: &str, field: Field, looked: &'static str, matched: u32, sampled: u32) {
         self.target(key);
-        let i = self.index[key];
+        let (i, _) = self.index[key];
         self.entries[i].1 = Decision {
             target: Some(Target { field, rank: INFERRED_RANK }),
             why: Why::Inferred { looked, matched, sampled },
@@ -85,7 +95,7 @@ impl Plan {
 
     /// The decision for `key`, if it was seen.
     pub fn decision(&self, key: &str) -> Option<&Decision> {
-        self.index.get(key).map(|&i| &self.entries[i].1)
+        self.index.get(key).map(|&(i, _)| &self.entries[i].1)
     }
 
     /// Every key seen so far with its decision, in first-seen order.
