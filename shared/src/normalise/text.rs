@@ -111,7 +111,7 @@ fn push_item(out: &mut Vec<String>, item: &str) {
 /// and `\xXX` escapes decoded and `None` / `nan` / `null` items dropped; `[]` is empty. Brackets
 /// without quoted items (`(optional)`, `[ETL, GIS]`) are split by the rules above.
 pub fn split_list(s: &str) -> Vec<String> {
-    if let Some(items) = simple_list_literal(s.as_bytes()) {
+    if let Some(items) = simple_list_literal(s) {
         return items;
     }
     split_list_general(s)
@@ -133,7 +133,8 @@ fn split_list_general(s: &str) -> Vec<String> {
 /// last, items in `'` or `"` without escapes, separated by a `,` with ASCII spaces around it,
 /// an optional trailing `,`. The same as [`list_literal`] gives for such text, without its
 /// rounds of Unicode trimming; `None` for any other text (which may still be a literal).
-fn simple_list_literal(b: &[u8]) -> Option<Vec<String>> {
+fn simple_list_literal(s: &str) -> Option<Vec<String>> {
+    let b = s.as_bytes();
     let skip_spaces = |mut i: usize| {
         while b.get(i) == Some(&b' ') {
             i += 1;
@@ -150,12 +151,11 @@ fn simple_list_literal(b: &[u8]) -> Option<Vec<String>> {
     loop {
         let q = *b.get(i).filter(|&&q| q == b'\'' || q == b'"')?;
         let end = i + 1 + memchr::memchr(q, &b[i + 1..close])?;
-        let body = &b[i + 1..end];
-        if body.contains(&b'\\') {
+        if b[i + 1..end].contains(&b'\\') {
             return None;
         }
-        // Between two ASCII quotes of valid UTF-8: valid UTF-8.
-        push_item(&mut out, std::str::from_utf8(body).ok()?);
+        // Sliced at two ASCII quotes: char boundaries, so no UTF-8 check is needed.
+        push_item(&mut out, &s[i + 1..end]);
         i = skip_spaces(end + 1);
         if i == close {
             return Some(out);
@@ -408,7 +408,7 @@ pub fn job_id_from_url(url: &str) -> Option<String> {
     // Upwork's own links put the id right after `/jobs/`: read it there without a search.
     const JOBS: &[u8] = b"https://www.upwork.com/jobs/~";
     if b.starts_with(JOBS) {
-        if let Some(id) = id_at(b, JOBS.len()) {
+        if let Some(id) = id_at(url, JOBS.len()) {
             return Some(id);
         }
     }
@@ -420,7 +420,7 @@ pub fn job_id_from_url(url: &str) -> Option<String> {
         } else {
             continue;
         };
-        if let Some(id) = id_at(b, after) {
+        if let Some(id) = id_at(url, after) {
             return Some(id);
         }
     }
@@ -430,7 +430,8 @@ pub fn job_id_from_url(url: &str) -> Option<String> {
 /// The id whose `01` / `02` starts at `after` (just past a `~`), through [`normalise_job_id`]:
 /// the ASCII letters and digits after the kind, `None` when there are none or the kind is
 /// another.
-fn id_at(b: &[u8], after: usize) -> Option<String> {
+fn id_at(url: &str, after: usize) -> Option<String> {
+    let b = url.as_bytes();
     let kind = b.get(after..after + 2)?;
     if kind != b"01" && kind != b"02" {
         return None;
@@ -449,8 +450,8 @@ fn id_at(b: &[u8], after: usize) -> Option<String> {
     if len == 0 {
         return None;
     }
-    // ASCII only, so the slice is valid UTF-8.
-    let body = std::str::from_utf8(&body[..len]).ok()?;
+    // Ends next to ASCII bytes (or the end): char boundaries, so no UTF-8 check is needed.
+    let body = &url[after + 2..after + 2 + len];
     // As normalise_job_id(`~0N{body}`) without building that string first.
     if kind == b"02" && digits {
         return Some(body.to_owned());
@@ -627,7 +628,7 @@ mod tests {
         let mut simple = 0;
         for t in &texts {
             assert_eq!(split_list(t), split_list_general(t), "{t:?}");
-            simple += usize::from(simple_list_literal(t.as_bytes()).is_some());
+            simple += usize::from(simple_list_literal(t).is_some());
         }
         assert!(simple > 8_000, "{simple}");
     }
