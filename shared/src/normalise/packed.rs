@@ -67,7 +67,7 @@ fn is_word(b: &[u8], at: usize, len: usize) -> bool {
 }
 
 /// ASCII letters and digits, by byte.
-const ALNUM: [bool; 256] = {
+static ALNUM: [bool; 256] = {
     let mut table = [false; 256];
     let mut c = 0;
     while c < 256 {
@@ -77,15 +77,28 @@ const ALNUM: [bool; 256] = {
     table
 };
 
+/// For each byte, the bit of its letter in either case (`a` and `A` bit 0, ..., `z` bit 25);
+/// 0 for any other byte.
+static LETTER_BIT: [u32; 256] = {
+    let mut table = [0; 256];
+    let mut c = 0;
+    while c < 26 {
+        table[b'a' as usize + c] = 1 << c;
+        table[b'A' as usize + c] = 1 << c;
+        c += 1;
+    }
+    table
+};
+
 /// For each of `lists`, the first of its words (lowercase, each starting with a letter) found
 /// as a word, as (start, word index), earliest first: what [`find_word`] gives for each list, in
-/// one pass over the word starts of `b` rather than one search per word.
+/// one pass over `b` rather than one search per word. A byte is a word start when it is a letter
+/// after no letter or digit; only starts whose letter begins some list's word are looked at.
 fn find_words<const N: usize>(b: &[u8], lists: [&[&str]; N]) -> [Option<(usize, usize)>; N] {
     let mut found = [None; N];
     let mut left = N;
     // The first letters of each list's words, one bit per letter.
-    let letter = |c: u8| 1u32 << (c.to_ascii_lowercase().wrapping_sub(b'a') & 31);
-    let firsts = lists.map(|words| words.iter().fold(0, |m, w| m | letter(w.as_bytes()[0])));
+    let firsts = lists.map(|words| words.iter().fold(0, |m, w| m | LETTER_BIT[usize::from(w.as_bytes()[0])]));
     let all = firsts.iter().fold(0, |m, f| m | f);
     let mut i = 0;
     while i < b.len() {
@@ -100,12 +113,13 @@ fn find_words<const N: usize>(b: &[u8], lists: [&[&str]; N]) -> [Option<(usize, 
         while i < b.len() && ALNUM[usize::from(b[i])] {
             i += 1;
         }
-        if !c.is_ascii_alphabetic() || all & letter(c) == 0 {
+        let bit = LETTER_BIT[usize::from(c)];
+        if all & bit == 0 {
             continue;
         }
         let first = c.to_ascii_lowercase();
         for (list, words) in lists.iter().enumerate() {
-            if found[list].is_some() || firsts[list] & letter(c) == 0 {
+            if found[list].is_some() || firsts[list] & bit == 0 {
                 continue;
             }
             let hit = words.iter().position(|w| {
@@ -305,7 +319,39 @@ mod tests {
             "Entr",
             "entry",
         ];
-        for t in texts {
+        let mut texts: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+        for v in crate::normalise::samples::fixture_values() {
+            texts.extend(crate::normalise::samples::variants(&v));
+        }
+        let pieces = [
+            "entry",
+            "Entry",
+            "level",
+            "-",
+            " ",
+            "intermediate",
+            "EXPERT",
+            "expert",
+            "budget",
+            "est.",
+            "Est",
+            "time",
+            "estimated",
+            "duration",
+            "project",
+            "length",
+            "posted",
+            "e",
+            "x",
+            "3",
+            ":",
+            "é",
+            "$",
+            "|",
+        ];
+        texts.extend(crate::normalise::samples::random_texts(31, &pieces, 10, 30_000));
+        let mut hits = 0;
+        for t in &texts {
             let b = t.as_bytes();
             let found = find_words(b, [&levels, &BUDGET_LABELS, &TIME_LABELS, &["posted"]]);
             let one_by_one = [
@@ -315,7 +361,9 @@ mod tests {
                 find_word(b, &["posted"]),
             ];
             assert_eq!(found, one_by_one, "{t}");
+            hits += found.iter().flatten().count();
         }
+        assert!(hits > 8_000, "{hits}");
     }
 
     /// One pass finds the separator one search per separator found.
