@@ -436,8 +436,40 @@ pub fn parse_relative(s: &str, reference: DateTime<Utc>) -> Option<DateTime<Utc>
 
 /// Parses a timestamp that may be absolute or relative: [`parse_absolute`] first, then
 /// [`parse_relative`] against `reference`.
+#[inline]
 pub fn parse_timestamp(s: &str, reference: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if let Some(secs) = simple_ago(s.as_bytes()) {
+        return reference.checked_sub_signed(TimeDelta::try_seconds(secs)?);
+    }
     parse_absolute(s).or_else(|| parse_relative(s, reference))
+}
+
+/// Seconds ago for exactly `<count> <unit> ago` in lowercase (`2 hours ago`, `17 minutes ago`),
+/// as job tiles write it, with one to nine digits and a unit from `minute` to `years`: what
+/// [`parse_relative`] reads from it (no absolute format reads such text: it has no `-`, `/`,
+/// `.` or month name), without its copy, lowercasing and phrase matching. `None` for any other
+/// text.
+fn simple_ago(b: &[u8]) -> Option<i64> {
+    // One comparison turns away every absolute date.
+    if b.last() != Some(&b'o') {
+        return None;
+    }
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=9).contains(&digits) || b.get(digits) != Some(&b' ') {
+        return None;
+    }
+    let unit = b[digits + 1..].strip_suffix(b" ago")?;
+    let unit = match unit {
+        b"minute" | b"minutes" => "minutes",
+        b"hour" | b"hours" => "hours",
+        b"day" | b"days" => "days",
+        b"week" | b"weeks" => "weeks",
+        b"month" | b"months" => "months",
+        b"year" | b"years" => "years",
+        _ => return None,
+    };
+    let count = b[..digits].iter().fold(0i64, |n, &c| n * 10 + i64::from(c - b'0'));
+    count.checked_mul(unit_seconds(unit)?)
 }
 
 /// `YYYY-MM-DD_HH-MM-SS[-mmm]` as Apify writes it into export file names.
@@ -519,6 +551,39 @@ mod tests {
             }
         }
         assert!(read > 10_000, "{read}");
+    }
+
+    #[test]
+    fn simple_ago_agrees_with_the_general_readers() {
+        use crate::normalise::samples;
+        let reference = utc(2026, 5, 24, 6, 55, 21);
+        let general = |t: &str| parse_absolute(t).or_else(|| parse_relative(t, reference));
+        let mut texts: Vec<String> = Vec::new();
+        for v in samples::fixture_values() {
+            texts.extend(samples::variants(&v));
+        }
+        let units = [
+            "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years",
+            "mins", "hrs", "Hours", "seconds", "hourss", "",
+        ];
+        let mut rng = samples::Rng(61);
+        for _ in 0..40_000 {
+            let x = rng.next();
+            let digits = (x % 12) as u32;
+            let n = (x >> 8) % 10u64.pow(digits);
+            let count = if digits == 0 { String::new() } else { n.to_string() };
+            let sep = rng.pick(&[" ", " ", " ", "  ", "", "\t"]);
+            let ago = rng.pick(&[" ago", " ago", " ago", " Ago", " ago.", "ago", " ago "]);
+            texts.push(format!("{count}{sep}{}{ago}", rng.pick(&units)));
+        }
+        let mut simple = 0;
+        for t in &texts {
+            if simple_ago(t.as_bytes()).is_some() {
+                simple += 1;
+            }
+            assert_eq!(parse_timestamp(t, reference), general(t), "{t:?}");
+        }
+        assert!(simple > 3_000, "{simple}");
     }
 
     #[test]
