@@ -122,9 +122,12 @@ fn find_words<const N: usize>(b: &[u8], lists: [&[&str]; N]) -> [Option<(usize, 
             if found[list].is_some() || firsts[list] & bit == 0 {
                 continue;
             }
+            // The second letter (lowercase in `w`) rules most words out before the comparison.
+            let second = b.get(at + 1).map_or(0, u8::to_ascii_lowercase);
             let hit = words.iter().position(|w| {
                 let w = w.as_bytes();
                 w[0] == first
+                    && w.get(1).is_none_or(|&c| c == second)
                     && b[at..].len() >= w.len()
                     && b[at..at + w.len()].eq_ignore_ascii_case(w)
                     && is_word(b, at, w.len())
@@ -204,6 +207,17 @@ fn section_end_by_search(b: &[u8]) -> Option<usize> {
     SECTION_ENDS.iter().filter_map(|sep| memchr::memmem::find(b, sep.as_bytes())).min()
 }
 
+/// Whether `part` holds one of [`WORKLOAD_MARKERS`] (any case), in one pass over its bytes
+/// rather than one search per marker.
+fn has_workload_marker(part: &[u8]) -> bool {
+    (0..part.len()).any(|i| {
+        matches!(part[i].to_ascii_lowercase(), b'/' | b'p' | b'a' | b'h')
+            && WORKLOAD_MARKERS
+                .iter()
+                .any(|m| part[i..].len() >= m.len() && part[i..i + m.len()].eq_ignore_ascii_case(m.as_bytes()))
+    })
+}
+
 /// The duration and workload after the time label found at `label` (start, index in
 /// [`TIME_LABELS`]), and the byte range of that section.
 fn time_section(t: &str, label: Option<(usize, usize)>) -> Option<(Option<String>, Option<String>, usize, usize)> {
@@ -223,11 +237,7 @@ fn time_section(t: &str, label: Option<(usize, usize)>) -> Option<(Option<String
             continue;
         }
         let lower = part.as_bytes();
-        let slot = if WORKLOAD_MARKERS.iter().any(|m| find_ci(lower, m.as_bytes()).is_some()) {
-            &mut workload
-        } else {
-            &mut duration
-        };
+        let slot = if has_workload_marker(lower) { &mut workload } else { &mut duration };
         if slot.is_none() {
             *slot = Some(part.to_owned());
         }
@@ -364,6 +374,26 @@ mod tests {
             hits += found.iter().flatten().count();
         }
         assert!(hits > 8_000, "{hits}");
+    }
+
+    /// One pass finds a workload marker where one search per marker finds one.
+    #[test]
+    fn workload_markers_agree_with_one_search_per_marker() {
+        use crate::normalise::samples;
+        let mut texts: Vec<String> = Vec::new();
+        for v in samples::fixture_values() {
+            texts.extend(samples::variants(&v));
+        }
+        let pieces = ["/week", "/", "week", "per", " ", "a", "A WEEK", "hrs", "Hours", "h", "r", "s", "30+", "é", "p"];
+        texts.extend(samples::random_texts(71, &pieces, 8, 30_000));
+        let mut found = 0;
+        for t in &texts {
+            let b = t.as_bytes();
+            let by_search = WORKLOAD_MARKERS.iter().any(|m| find_ci(b, m.as_bytes()).is_some());
+            assert_eq!(has_workload_marker(b), by_search, "{t:?}");
+            found += usize::from(by_search);
+        }
+        assert!(found > 10_000, "{found}");
     }
 
     /// One pass finds the separator one search per separator found.
