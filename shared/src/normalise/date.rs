@@ -117,8 +117,12 @@ fn fast_iso(b: &[u8]) -> Option<DateTime<Utc>> {
         }
         _ => return None,
     };
-    let local = date.and_hms_nano_opt(hour, minute, second, nanos)?;
-    Some(local.and_utc() - TimeDelta::seconds(offset_seconds))
+    let local = date.and_hms_nano_opt(hour, minute, second, nanos)?.and_utc();
+    if offset_seconds == 0 {
+        // Most stamps are UTC: no date arithmetic to do.
+        return Some(local);
+    }
+    Some(local - TimeDelta::seconds(offset_seconds))
 }
 
 /// Digit-only: `YYYYMMDD`, epoch seconds, or epoch millis (by magnitude).
@@ -247,6 +251,29 @@ fn parse_dotted(t: &str) -> Option<DateTime<Utc>> {
     Some(day.and_time(time).and_utc())
 }
 
+/// `DD.MM.YYYY` or `DD.MM.YYYY HH:MM` exactly, as German exports write them, read by position:
+/// what [`parse_dotted`] reads from such a string (no epoch with a fraction looks like this), or
+/// `None`, when [`parse_absolute`] goes on the general way.
+fn fast_dotted(b: &[u8]) -> Option<DateTime<Utc>> {
+    let two = |i: usize| -> Option<u32> {
+        let (h, l) = (b[i], b[i + 1]);
+        (h.is_ascii_digit() && l.is_ascii_digit()).then(|| u32::from(h - b'0') * 10 + u32::from(l - b'0'))
+    };
+    if !(b.len() == 10 || b.len() == 16) || b[2] != b'.' || b[5] != b'.' {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt((two(6)? * 100 + two(8)?) as i32, two(3)?, two(0)?)?;
+    let time = if b.len() == 16 {
+        if b[10] != b' ' || b[13] != b':' {
+            return None;
+        }
+        NaiveTime::from_hms_opt(two(11)?, two(14)?, 0)?
+    } else {
+        NaiveTime::MIN
+    };
+    Some(date.and_time(time).and_utc())
+}
+
 /// `D.M.YYYY` with one or two digits for the day and month and nothing but digits: what chrono's
 /// `%d.%m.%Y` reads from such a string (a test checks it), without compiling the format.
 /// `None` for any other form, which is left to chrono.
@@ -304,7 +331,7 @@ fn has_month_name(b: &[u8]) -> bool {
 /// A leading "Posted" / "Posted on" is ignored. Nonsense, and dates outside 1970..2200, are
 /// `None`.
 pub fn parse_absolute(s: &str) -> Option<DateTime<Utc>> {
-    let t = strip_posted(s.trim());
+    let t = strip_posted(super::text::trim(s));
     let b = t.as_bytes();
     let first = *b.first()?;
     let dt = if first.is_ascii_digit() {
@@ -315,7 +342,7 @@ pub fn parse_absolute(s: &str) -> Option<DateTime<Utc>> {
         } else if b.contains(&b'/') {
             parse_slashed(t)
         } else if b.contains(&b'.') {
-            parse_epoch_fraction(t).or_else(|| parse_dotted(t))
+            fast_dotted(b).or_else(|| parse_epoch_fraction(t)).or_else(|| parse_dotted(t))
         } else if has_month_name(b) {
             naive_date(t, &["%d %B %Y", "%d %B, %Y", "%d-%b-%Y"])
         } else {
@@ -409,8 +436,40 @@ pub fn parse_relative(s: &str, reference: DateTime<Utc>) -> Option<DateTime<Utc>
 
 /// Parses a timestamp that may be absolute or relative: [`parse_absolute`] first, then
 /// [`parse_relative`] against `reference`.
+#[inline]
 pub fn parse_timestamp(s: &str, reference: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if let Some(secs) = simple_ago(s.as_bytes()) {
+        return reference.checked_sub_signed(TimeDelta::try_seconds(secs)?);
+    }
     parse_absolute(s).or_else(|| parse_relative(s, reference))
+}
+
+/// Seconds ago for exactly `<count> <unit> ago` in lowercase (`2 hours ago`, `17 minutes ago`),
+/// as job tiles write it, with one to nine digits and a unit from `minute` to `years`: what
+/// [`parse_relative`] reads from it (no absolute format reads such text: it has no `-`, `/`,
+/// `.` or month name), without its copy, lowercasing and phrase matching. `None` for any other
+/// text.
+fn simple_ago(b: &[u8]) -> Option<i64> {
+    // One comparison turns away every absolute date.
+    if b.last() != Some(&b'o') {
+        return None;
+    }
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=9).contains(&digits) || b.get(digits) != Some(&b' ') {
+        return None;
+    }
+    let unit = b[digits + 1..].strip_suffix(b" ago")?;
+    let unit = match unit {
+        b"minute" | b"minutes" => "minutes",
+        b"hour" | b"hours" => "hours",
+        b"day" | b"days" => "days",
+        b"week" | b"weeks" => "weeks",
+        b"month" | b"months" => "months",
+        b"year" | b"years" => "years",
+        _ => return None,
+    };
+    let count = b[..digits].iter().fold(0i64, |n, &c| n * 10 + i64::from(c - b'0'));
+    count.checked_mul(unit_seconds(unit)?)
 }
 
 /// `YYYY-MM-DD_HH-MM-SS[-mmm]` as Apify writes it into export file names.
@@ -455,6 +514,78 @@ mod tests {
     }
 
     /// The hand-written dotted reader gives chrono's `%d.%m.%Y` wherever it answers.
+    #[test]
+    fn the_fast_dotted_reader_agrees_with_the_general_one() {
+        use crate::normalise::samples;
+        let general = |t: &str| {
+            let (b, t) = (t.trim().as_bytes(), t.trim());
+            if b.first().is_some_and(u8::is_ascii_digit) && b.contains(&b'.') {
+                parse_epoch_fraction(t).or_else(|| parse_dotted(t))
+            } else {
+                None
+            }
+        };
+        let mut texts: Vec<String> = samples::fixture_values();
+        let mut rng = samples::Rng(21);
+        for _ in 0..40_000 {
+            let x = rng.next();
+            let n = |k: u32, m: u64| (x >> k) % m;
+            let mut t = format!("{:02}.{:02}.{:04}", n(0, 40), n(8, 15), 1960 + n(16, 260));
+            if x >> 60 < 12 {
+                t.push_str(&format!(" {:02}:{:02}", n(32, 26), n(40, 62)));
+            }
+            if x >> 59 & 1 == 1 {
+                let k = (n(48, t.len() as u64)) as usize;
+                let c = rng.pick(&[".", " ", ":", "x", "1", "٣"]);
+                t.replace_range(k..k + 1, c);
+            }
+            texts.push(t);
+        }
+        texts.extend(samples::random_texts(22, &["1", "2", "0", "9", ".", " ", ":"], 17, 40_000));
+        let mut read = 0;
+        for t in &texts {
+            let fast = fast_dotted(t.trim().as_bytes());
+            if fast.is_some() {
+                read += 1;
+                assert_eq!(fast, general(t), "{t:?}");
+            }
+        }
+        assert!(read > 10_000, "{read}");
+    }
+
+    #[test]
+    fn simple_ago_agrees_with_the_general_readers() {
+        use crate::normalise::samples;
+        let reference = utc(2026, 5, 24, 6, 55, 21);
+        let general = |t: &str| parse_absolute(t).or_else(|| parse_relative(t, reference));
+        let mut texts: Vec<String> = Vec::new();
+        for v in samples::fixture_values() {
+            texts.extend(samples::variants(&v));
+        }
+        let units = [
+            "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years",
+            "mins", "hrs", "Hours", "seconds", "hourss", "",
+        ];
+        let mut rng = samples::Rng(61);
+        for _ in 0..40_000 {
+            let x = rng.next();
+            let digits = (x % 12) as u32;
+            let n = (x >> 8) % 10u64.pow(digits);
+            let count = if digits == 0 { String::new() } else { n.to_string() };
+            let sep = rng.pick(&[" ", " ", " ", "  ", "", "\t"]);
+            let ago = rng.pick(&[" ago", " ago", " ago", " Ago", " ago.", "ago", " ago "]);
+            texts.push(format!("{count}{sep}{}{ago}", rng.pick(&units)));
+        }
+        let mut simple = 0;
+        for t in &texts {
+            if simple_ago(t.as_bytes()).is_some() {
+                simple += 1;
+            }
+            assert_eq!(parse_timestamp(t, reference), general(t), "{t:?}");
+        }
+        assert!(simple > 3_000, "{simple}");
+    }
+
     #[test]
     fn the_dotted_reader_agrees_with_chrono() {
         let mut answered = 0;

@@ -330,14 +330,25 @@ impl Out {
 /// Writes `text` (no tags or references in it): spaces and tabs collapse, `\r` is dropped,
 /// a `\n` is a line break unless it repeats a tag's break (see [`Break`]).
 fn push_text(out: &mut Out, text: &str) {
-    let mut rest = text;
-    while !rest.is_empty() {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // Words with one plain space between them go out as one piece: word by word, each
+        // space would be owed and then written as that same one space.
+        let start = i;
+        loop {
+            while i < b.len() && !b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i > start && b.get(i) == Some(&b' ') && b.get(i + 1).is_some_and(|c| !c.is_ascii_whitespace()) {
+                i += 1;
+                continue;
+            }
+            break;
+        }
         // ASCII whitespace bytes never sit inside a UTF-8 sequence: the cuts are char boundaries.
-        let b = rest.as_bytes();
-        let ws = b.iter().position(u8::is_ascii_whitespace).unwrap_or(b.len());
-        out.push_str(&rest[..ws]);
-        let run = b[ws..].iter().take_while(|c| c.is_ascii_whitespace()).count();
-        for &c in &b[ws..ws + run] {
+        out.push_str(&text[start..i]);
+        while let Some(&c) = b.get(i).filter(|c| c.is_ascii_whitespace()) {
             match c {
                 b'\n' if out.last_break == Break::Tag => out.last_break = Break::None,
                 b'\n' => {
@@ -347,8 +358,8 @@ fn push_text(out: &mut Out, text: &str) {
                 b'\r' => {}
                 _ => out.space(),
             }
+            i += 1;
         }
-        rest = &rest[ws + run..];
     }
 }
 
@@ -453,9 +464,66 @@ fn skip_element(b: &[u8], name: &[u8], from: usize) -> usize {
     b.len()
 }
 
+/// [`push_text`] as it was (one piece per word), for tests to compare with.
+#[cfg(test)]
+mod reference {
+    use super::{Break, Out};
+
+    pub(super) fn push_text(out: &mut Out, text: &str) {
+        let mut rest = text;
+        while !rest.is_empty() {
+            // ASCII whitespace bytes never sit inside a UTF-8 sequence: the cuts are char boundaries.
+            let b = rest.as_bytes();
+            let ws = b.iter().position(u8::is_ascii_whitespace).unwrap_or(b.len());
+            out.push_str(&rest[..ws]);
+            let run = b[ws..].iter().take_while(|c| c.is_ascii_whitespace()).count();
+            for &c in &b[ws..ws + run] {
+                match c {
+                    b'\n' if out.last_break == Break::Tag => out.last_break = Break::None,
+                    b'\n' => {
+                        out.newline();
+                        out.last_break = Break::Text;
+                    }
+                    b'\r' => {}
+                    _ => out.space(),
+                }
+            }
+            rest = &rest[ws + run..];
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalise::samples;
+
+    /// Writing words with single spaces as one piece leaves the output exactly as writing them
+    /// word by word, from any state of the output, on fixture text and random text.
+    #[test]
+    fn push_text_agrees_with_the_reference() {
+        let state = |o: &Out| (o.text.clone(), o.newlines, o.space, o.last_break as u8);
+        let mut texts: Vec<String> = Vec::new();
+        for v in samples::fixture_values() {
+            texts.extend(samples::variants(&v));
+        }
+        let pieces = ["a", "word", "é", " ", "  ", "\t", "\n", "\r", "\r\n", "\u{a0}", "\u{c}", ".", "x y"];
+        texts.extend(samples::random_texts(41, &pieces, 12, 30_000));
+        let starts = [
+            ("", 0, false, Break::None),
+            ("x", 0, true, Break::None),
+            ("x\n", 1, false, Break::Tag),
+            ("x\n\n", 2, true, Break::Text),
+        ];
+        for (k, t) in texts.iter().enumerate() {
+            let (text, newlines, space, last_break) = starts[k % starts.len()];
+            let new = || Out { text: text.to_owned(), newlines, space, last_break };
+            let (mut fast, mut slow) = (new(), new());
+            push_text(&mut fast, t);
+            reference::push_text(&mut slow, t);
+            assert_eq!(state(&fast), state(&slow), "{t:?}");
+        }
+    }
 
     fn text(s: &str) -> String {
         html_to_text(s).into_owned()

@@ -126,6 +126,49 @@ fn suffix_at(b: &[u8], i: usize) -> Option<u8> {
 
 /// Scans an amount with an optional `K`/`M`/`B` suffix at `start` (an ASCII digit).
 fn scan_amount(b: &[u8], start: usize) -> Option<(f64, usize)> {
+    simple_amount(b, start).or_else(|| scan_amount_general(b, start))
+}
+
+/// An amount at `start` that is digits with an optional `.` and fraction digits (`800`,
+/// `65.00`), at most 15 digits in all, followed by neither a `,` nor a magnitude suffix: as
+/// budgets mostly write them. Its value is what [`scan_amount_general`] gives (the same exact
+/// division `Scanned::value` does for so few digits) without copying it into a buffer; `None`
+/// for any other text (a test checks the two agree).
+fn simple_amount(b: &[u8], start: usize) -> Option<(f64, usize)> {
+    const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    let (mut mantissa, mut digits, mut fraction) = (0u64, 0usize, 0usize);
+    let mut i = start;
+    while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit()) {
+        mantissa = mantissa * 10 + u64::from(c - b'0');
+        digits += 1;
+        i += 1;
+        if digits > 15 {
+            return None;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+        while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit()) {
+            mantissa = mantissa * 10 + u64::from(c - b'0');
+            digits += 1;
+            fraction += 1;
+            i += 1;
+            if digits > 15 {
+                return None;
+            }
+        }
+    }
+    if b.get(i).is_some_and(|&c| c == b',' || suffix_exponent(c).is_some()) {
+        return None;
+    }
+    Some((mantissa as f64 / POW10[fraction], i))
+}
+
+/// [`scan_amount`] for every shape: thousands separators, decimal commas, suffixes.
+fn scan_amount_general(b: &[u8], start: usize) -> Option<(f64, usize)> {
     let mut n = scan_decimal(b, start)?;
     let mut end = n.end;
     // `1,5K`: one or two digits after a comma on a plain integer, then a suffix.
@@ -332,6 +375,32 @@ pub fn parse_budget(s: &str) -> Option<Budget> {
 
 #[cfg(test)]
 mod tests {
+    /// The simple-amount shortcut reads what the general scan reads, at every digit of every
+    /// fixture value (in odd spellings) and of random texts.
+    #[test]
+    fn simple_amounts_agree_with_the_general_scan() {
+        use crate::normalise::samples;
+        let mut texts: Vec<String> = Vec::new();
+        for v in samples::fixture_values() {
+            texts.extend(samples::variants(&v));
+        }
+        let pieces = ["0", "1", "5", "9", "00", "123", ".", ",", "k", "M", "B", "x", " ", "$", "-", "e", "é"];
+        texts.extend(samples::random_texts(51, &pieces, 14, 40_000));
+        texts.extend(super::super::number::random_decimals(0x5851_F42D_4C95_7F2D, 17, 9));
+        let mut simple = 0;
+        for t in &texts {
+            let b = t.as_bytes();
+            for start in (0..b.len()).filter(|&i| b[i].is_ascii_digit()) {
+                let fast = super::simple_amount(b, start);
+                if fast.is_some() {
+                    simple += 1;
+                    assert_eq!(fast, super::scan_amount_general(b, start), "{t:?} at {start}");
+                }
+            }
+        }
+        assert!(simple > 50_000, "{simple}");
+    }
+
     /// The first-byte filter of `marker_at` lets through every marker's first byte, in either
     /// case.
     #[test]

@@ -67,7 +67,7 @@ fn is_word(b: &[u8], at: usize, len: usize) -> bool {
 }
 
 /// ASCII letters and digits, by byte.
-const ALNUM: [bool; 256] = {
+static ALNUM: [bool; 256] = {
     let mut table = [false; 256];
     let mut c = 0;
     while c < 256 {
@@ -77,15 +77,28 @@ const ALNUM: [bool; 256] = {
     table
 };
 
+/// For each byte, the bit of its letter in either case (`a` and `A` bit 0, ..., `z` bit 25);
+/// 0 for any other byte.
+static LETTER_BIT: [u32; 256] = {
+    let mut table = [0; 256];
+    let mut c = 0;
+    while c < 26 {
+        table[b'a' as usize + c] = 1 << c;
+        table[b'A' as usize + c] = 1 << c;
+        c += 1;
+    }
+    table
+};
+
 /// For each of `lists`, the first of its words (lowercase, each starting with a letter) found
 /// as a word, as (start, word index), earliest first: what [`find_word`] gives for each list, in
-/// one pass over the word starts of `b` rather than one search per word.
+/// one pass over `b` rather than one search per word. A byte is a word start when it is a letter
+/// after no letter or digit; only starts whose letter begins some list's word are looked at.
 fn find_words<const N: usize>(b: &[u8], lists: [&[&str]; N]) -> [Option<(usize, usize)>; N] {
     let mut found = [None; N];
     let mut left = N;
     // The first letters of each list's words, one bit per letter.
-    let letter = |c: u8| 1u32 << (c.to_ascii_lowercase().wrapping_sub(b'a') & 31);
-    let firsts = lists.map(|words| words.iter().fold(0, |m, w| m | letter(w.as_bytes()[0])));
+    let firsts = lists.map(|words| words.iter().fold(0, |m, w| m | LETTER_BIT[usize::from(w.as_bytes()[0])]));
     let all = firsts.iter().fold(0, |m, f| m | f);
     let mut i = 0;
     while i < b.len() {
@@ -100,17 +113,21 @@ fn find_words<const N: usize>(b: &[u8], lists: [&[&str]; N]) -> [Option<(usize, 
         while i < b.len() && ALNUM[usize::from(b[i])] {
             i += 1;
         }
-        if !c.is_ascii_alphabetic() || all & letter(c) == 0 {
+        let bit = LETTER_BIT[usize::from(c)];
+        if all & bit == 0 {
             continue;
         }
         let first = c.to_ascii_lowercase();
         for (list, words) in lists.iter().enumerate() {
-            if found[list].is_some() || firsts[list] & letter(c) == 0 {
+            if found[list].is_some() || firsts[list] & bit == 0 {
                 continue;
             }
+            // The second letter (lowercase in `w`) rules most words out before the comparison.
+            let second = b.get(at + 1).map_or(0, u8::to_ascii_lowercase);
             let hit = words.iter().position(|w| {
                 let w = w.as_bytes();
                 w[0] == first
+                    && w.get(1).is_none_or(|&c| c == second)
                     && b[at..].len() >= w.len()
                     && b[at..at + w.len()].eq_ignore_ascii_case(w)
                     && is_word(b, at, w.len())
@@ -190,6 +207,17 @@ fn section_end_by_search(b: &[u8]) -> Option<usize> {
     SECTION_ENDS.iter().filter_map(|sep| memchr::memmem::find(b, sep.as_bytes())).min()
 }
 
+/// Whether `part` holds one of [`WORKLOAD_MARKERS`] (any case), in one pass over its bytes
+/// rather than one search per marker.
+fn has_workload_marker(part: &[u8]) -> bool {
+    (0..part.len()).any(|i| {
+        matches!(part[i].to_ascii_lowercase(), b'/' | b'p' | b'a' | b'h')
+            && WORKLOAD_MARKERS
+                .iter()
+                .any(|m| part[i..].len() >= m.len() && part[i..i + m.len()].eq_ignore_ascii_case(m.as_bytes()))
+    })
+}
+
 /// The duration and workload after the time label found at `label` (start, index in
 /// [`TIME_LABELS`]), and the byte range of that section.
 fn time_section(t: &str, label: Option<(usize, usize)>) -> Option<(Option<String>, Option<String>, usize, usize)> {
@@ -209,11 +237,7 @@ fn time_section(t: &str, label: Option<(usize, usize)>) -> Option<(Option<String
             continue;
         }
         let lower = part.as_bytes();
-        let slot = if WORKLOAD_MARKERS.iter().any(|m| find_ci(lower, m.as_bytes()).is_some()) {
-            &mut workload
-        } else {
-            &mut duration
-        };
+        let slot = if has_workload_marker(lower) { &mut workload } else { &mut duration };
         if slot.is_none() {
             *slot = Some(part.to_owned());
         }
@@ -305,7 +329,39 @@ mod tests {
             "Entr",
             "entry",
         ];
-        for t in texts {
+        let mut texts: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+        for v in crate::normalise::samples::fixture_values() {
+            texts.extend(crate::normalise::samples::variants(&v));
+        }
+        let pieces = [
+            "entry",
+            "Entry",
+            "level",
+            "-",
+            " ",
+            "intermediate",
+            "EXPERT",
+            "expert",
+            "budget",
+            "est.",
+            "Est",
+            "time",
+            "estimated",
+            "duration",
+            "project",
+            "length",
+            "posted",
+            "e",
+            "x",
+            "3",
+            ":",
+            "é",
+            "$",
+            "|",
+        ];
+        texts.extend(crate::normalise::samples::random_texts(31, &pieces, 10, 30_000));
+        let mut hits = 0;
+        for t in &texts {
             let b = t.as_bytes();
             let found = find_words(b, [&levels, &BUDGET_LABELS, &TIME_LABELS, &["posted"]]);
             let one_by_one = [
@@ -315,7 +371,29 @@ mod tests {
                 find_word(b, &["posted"]),
             ];
             assert_eq!(found, one_by_one, "{t}");
+            hits += found.iter().flatten().count();
         }
+        assert!(hits > 8_000, "{hits}");
+    }
+
+    /// One pass finds a workload marker where one search per marker finds one.
+    #[test]
+    fn workload_markers_agree_with_one_search_per_marker() {
+        use crate::normalise::samples;
+        let mut texts: Vec<String> = Vec::new();
+        for v in samples::fixture_values() {
+            texts.extend(samples::variants(&v));
+        }
+        let pieces = ["/week", "/", "week", "per", " ", "a", "A WEEK", "hrs", "Hours", "h", "r", "s", "30+", "é", "p"];
+        texts.extend(samples::random_texts(71, &pieces, 8, 30_000));
+        let mut found = 0;
+        for t in &texts {
+            let b = t.as_bytes();
+            let by_search = WORKLOAD_MARKERS.iter().any(|m| find_ci(b, m.as_bytes()).is_some());
+            assert_eq!(has_workload_marker(b), by_search, "{t:?}");
+            found += usize::from(by_search);
+        }
+        assert!(found > 10_000, "{found}");
     }
 
     /// One pass finds the separator one search per separator found.

@@ -27,6 +27,24 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 /// `"More than 50"` -> 51... Placeholders (`N/A`, empty) and negative or fractional
 /// numbers are `None`.
 pub fn parse_proposals(s: &str) -> Option<Proposals> {
+    if let Some(n) = plain_count(s.as_bytes()) {
+        return Some(Proposals { min: n, max: Some(n) });
+    }
+    parse_proposals_general(s)
+}
+
+/// A cell of one to nine ASCII digits and nothing else (`7`, `15`), as most exports write an
+/// exact count: its value, which [`parse_proposals_general`] would read the long way. Nine
+/// digits always fit a `u32`; `None` for anything else.
+fn plain_count(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || b.len() > 9 {
+        return None;
+    }
+    b.iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+}
+
+/// [`parse_proposals`] for every shape: buckets, open buckets, words around the number.
+fn parse_proposals_general(s: &str) -> Option<Proposals> {
     let b = s.trim().as_bytes();
     let first = b.iter().position(u8::is_ascii_digit)?;
     let prefix = &b[..first];
@@ -69,6 +87,7 @@ pub fn parse_proposals(s: &str) -> Option<Proposals> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalise::samples;
 
     fn p(min: u32, max: Option<u32>) -> Option<Proposals> {
         Some(Proposals { min, max })
@@ -107,6 +126,60 @@ mod tests {
         assert_eq!(parse_proposals("Proposals: Less than 5"), p(0, Some(4)));
         assert_eq!(parse_proposals("Fewer than 5"), p(0, Some(4)));
         assert_eq!(parse_proposals("More than 50"), p(51, None));
+    }
+
+    /// The plain-count shortcut gives what the general reader gives, on every shape.
+    #[test]
+    fn plain_counts_agree_with_the_general_reader() {
+        let mut texts: Vec<String> = [
+            "",
+            "0",
+            "7",
+            "007",
+            "15",
+            "123456789",
+            "999999999",
+            "1234567890",
+            "4294967295",
+            "4294967296",
+            " 7",
+            "7 ",
+            "\t7\n",
+            "7+",
+            "+7",
+            "-7",
+            "7.0",
+            "7.5",
+            "1,000",
+            "10 to 15",
+            "Less than 5",
+            "٣",
+            "７",
+            "5\u{a0}",
+            "N/A",
+            "50+",
+            "20-50",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        let mut rng = samples::Rng(0x2545_F491_4F6C_DD1D);
+        for _ in 0..20_000 {
+            let x = rng.next();
+            let digits = (x % 12) as u32;
+            let n = (x >> 8) % 10u64.pow(digits);
+            texts.push(format!("{n:0width$}", width = (x >> 50) as usize % (digits as usize + 2)));
+        }
+        let alphabet = ["0", "1", "7", "9", " ", "+", "-", ".", ",", "to", "Less than ", "\u{a0}", "x"];
+        texts.extend(samples::random_texts(7, &alphabet, 8, 20_000));
+        for v in samples::fixture_values() {
+            texts.extend(samples::variants(&v));
+        }
+        for t in &texts {
+            assert_eq!(parse_proposals(t), parse_proposals_general(t), "{t:?}");
+        }
+        assert_eq!(plain_count(b"7"), Some(7));
+        assert_eq!(plain_count(b"1234567890"), None);
     }
 
     #[test]

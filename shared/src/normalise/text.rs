@@ -15,7 +15,7 @@ fn is_placeholder(t: &str) -> bool {
 
 /// Trims; empty text and the placeholders `N/A`, `null` and `None` (any case) are `None`.
 pub fn clean(s: &str) -> Option<String> {
-    let t = s.trim();
+    let t = trim(s);
     (!is_placeholder(t)).then(|| t.to_owned())
 }
 
@@ -55,7 +55,7 @@ fn strip_site_suffix(t: &str) -> &str {
 /// is only a placeholder is `None`.
 pub fn clean_title(s: &str) -> Option<String> {
     let decoded = decode_entities(s);
-    let t = strip_site_suffix(decoded.trim());
+    let t = strip_site_suffix(trim(&decoded));
     (!is_placeholder(t)).then(|| t.to_owned())
 }
 
@@ -63,7 +63,7 @@ pub fn clean_title(s: &str) -> Option<String> {
 /// Upwork's `~01…` ids; both spellings name one page). Other escapes are kept. Empty text and
 /// placeholders are `None`.
 pub fn clean_url(s: &str) -> Option<String> {
-    let t = s.trim();
+    let t = trim(s);
     if is_placeholder(t) {
         return None;
     }
@@ -111,6 +111,14 @@ fn push_item(out: &mut Vec<String>, item: &str) {
 /// and `\xXX` escapes decoded and `None` / `nan` / `null` items dropped; `[]` is empty. Brackets
 /// without quoted items (`(optional)`, `[ETL, GIS]`) are split by the rules above.
 pub fn split_list(s: &str) -> Vec<String> {
+    if let Some(items) = simple_list_literal(s) {
+        return items;
+    }
+    split_list_general(s)
+}
+
+/// [`split_list`] for every shape; [`simple_list_literal`] answers the common one first.
+fn split_list_general(s: &str) -> Vec<String> {
     if let Some(items) = list_literal(s) {
         return items;
     }
@@ -119,6 +127,47 @@ pub fn split_list(s: &str) -> Vec<String> {
         push_item(&mut out, item);
     }
     out
+}
+
+/// The items of a list literal in the shape pandas writes, `['ETL', 'GIS']`: `[` first and `]`
+/// last, items in `'` or `"` without escapes, separated by a `,` with ASCII spaces around it,
+/// an optional trailing `,`. The same as [`list_literal`] gives for such text, without its
+/// rounds of Unicode trimming; `None` for any other text (which may still be a literal).
+fn simple_list_literal(s: &str) -> Option<Vec<String>> {
+    let b = s.as_bytes();
+    let skip_spaces = |mut i: usize| {
+        while b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        i
+    };
+    let [b'[', .., b']'] = b else { return None };
+    let close = b.len() - 1;
+    let mut out = Vec::new();
+    let mut i = skip_spaces(1);
+    if i == close {
+        return Some(out);
+    }
+    loop {
+        let q = *b.get(i).filter(|&&q| q == b'\'' || q == b'"')?;
+        let end = i + 1 + memchr::memchr(q, &b[i + 1..close])?;
+        if b[i + 1..end].contains(&b'\\') {
+            return None;
+        }
+        // Sliced at two ASCII quotes: char boundaries, so no UTF-8 check is needed.
+        push_item(&mut out, &s[i + 1..end]);
+        i = skip_spaces(end + 1);
+        if i == close {
+            return Some(out);
+        }
+        if b[i] != b',' {
+            return None;
+        }
+        i = skip_spaces(i + 1);
+        if i == close {
+            return Some(out);
+        }
+    }
 }
 
 /// The items of a Python / JSON list or tuple literal; `None` when the text is none.
@@ -308,11 +357,22 @@ fn is_upwork(host: &str) -> bool {
         && (h.len() == UPWORK.len() || h[h.len() - UPWORK.len() - 1] == b'.')
 }
 
+/// Whether [`URL`] can match in `b`: each of its matches holds `://` or `www.` (the letters in
+/// any case), so text with neither (most descriptions) need not be searched. Colons and dots
+/// are rare enough in text that looking at each is cheaper than starting the regex.
+fn may_hold_url(b: &[u8]) -> bool {
+    memchr::memchr_iter(b':', b).any(|i| b[i + 1..].starts_with(b"//"))
+        || memchr::memchr_iter(b'.', b).any(|i| i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www"))
+}
+
 /// The links in a description: `http(s)://` URLs and bare `www.` links (kept as written),
 /// with sentence punctuation after them removed, deduplicated in order of appearance, and
 /// without upwork.com's own links (any subdomain).
 pub fn extract_urls(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    if !may_hold_url(text.as_bytes()) {
+        return out;
+    }
     for m in URL.find_iter(text) {
         let u = trim_url(m.as_str());
         let h = host(u);
@@ -345,6 +405,13 @@ pub fn normalise_job_id(s: &str) -> Option<String> {
 /// -> `2058436318428575090`; `…/apply/Some-Title_~0140c7f1b2e3d4a5b6/` -> `~0140c7f1b2e3d4a5b6`.
 pub fn job_id_from_url(url: &str) -> Option<String> {
     let b = url.as_bytes();
+    // Upwork's own links put the id right after `/jobs/`: read it there without a search.
+    const JOBS: &[u8] = b"https://www.upwork.com/jobs/~";
+    if b.starts_with(JOBS) {
+        if let Some(id) = id_at(url, JOBS.len()) {
+            return Some(id);
+        }
+    }
     for i in memchr::memchr2_iter(b'~', b'%', b) {
         let after = if b[i] == b'~' {
             i + 1
@@ -353,30 +420,48 @@ pub fn job_id_from_url(url: &str) -> Option<String> {
         } else {
             continue;
         };
-        let Some(kind) = b.get(after..after + 2) else {
-            continue;
-        };
-        if kind != b"01" && kind != b"02" {
-            continue;
-        }
-        let body = &b[after + 2..];
-        let len = body.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
-        if len > 0 {
-            // ASCII only, so the slice is valid UTF-8.
-            let body = std::str::from_utf8(&body[..len]).ok()?;
-            // As normalise_job_id(`~0N{body}`) without building that string first.
-            if kind == b"02" && body.bytes().all(|c| c.is_ascii_digit()) {
-                return Some(body.to_owned());
-            }
-            let kind = if kind == b"01" { "~01" } else { "~02" };
-            // Built by hand: `format!` costs more than the rest of this function.
-            let mut id = String::with_capacity(kind.len() + body.len());
-            id.push_str(kind);
-            id.push_str(body);
+        if let Some(id) = id_at(url, after) {
             return Some(id);
         }
     }
     None
+}
+
+/// The id whose `01` / `02` starts at `after` (just past a `~`), through [`normalise_job_id`]:
+/// the ASCII letters and digits after the kind, `None` when there are none or the kind is
+/// another.
+fn id_at(url: &str, after: usize) -> Option<String> {
+    let b = url.as_bytes();
+    let kind = b.get(after..after + 2)?;
+    if kind != b"01" && kind != b"02" {
+        return None;
+    }
+    let body = &b[after + 2..];
+    // One pass for the length and whether it is all digits.
+    let mut len = 0;
+    let mut digits = true;
+    for &c in body {
+        if !c.is_ascii_alphanumeric() {
+            break;
+        }
+        digits &= c.is_ascii_digit();
+        len += 1;
+    }
+    if len == 0 {
+        return None;
+    }
+    // Ends next to ASCII bytes (or the end): char boundaries, so no UTF-8 check is needed.
+    let body = &url[after + 2..after + 2 + len];
+    // As normalise_job_id(`~0N{body}`) without building that string first.
+    if kind == b"02" && digits {
+        return Some(body.to_owned());
+    }
+    let kind = if kind == b"01" { "~01" } else { "~02" };
+    // Built by hand: `format!` costs more than the rest of this function.
+    let mut id = String::with_capacity(kind.len() + body.len());
+    id.push_str(kind);
+    id.push_str(body);
+    Some(id)
 }
 
 /// The Upwork URL for a job id: a numeric id -> `https://www.upwork.com/jobs/~02{id}`; a
@@ -391,9 +476,162 @@ pub fn url_from_job_id(id: &str) -> Option<String> {
         .then(|| format!("https://www.upwork.com/jobs/{t}"))
 }
 
+/// The functions this module sped up, as they were, for tests to compare with.
+#[cfg(test)]
+mod reference {
+    use super::URL;
+    use super::{host, is_upwork, trim_url};
+
+    pub(super) fn extract_urls(text: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for m in URL.find_iter(text) {
+            let u = trim_url(m.as_str());
+            let h = host(u);
+            let named = h.len() > 4 && h.contains('.') && !h.eq_ignore_ascii_case("www");
+            if named && !is_upwork(h) && !out.iter().any(|o| o == u) {
+                out.push(u.to_owned());
+            }
+        }
+        out
+    }
+
+    pub(super) fn job_id_from_url(url: &str) -> Option<String> {
+        let b = url.as_bytes();
+        for i in memchr::memchr2_iter(b'~', b'%', b) {
+            let after = if b[i] == b'~' {
+                i + 1
+            } else if b.len() >= i + 3 && b[i + 1..i + 3].eq_ignore_ascii_case(b"7e") {
+                i + 3
+            } else {
+                continue;
+            };
+            let Some(kind) = b.get(after..after + 2) else {
+                continue;
+            };
+            if kind != b"01" && kind != b"02" {
+                continue;
+            }
+            let body = &b[after + 2..];
+            let len = body.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+            if len > 0 {
+                // ASCII only, so the slice is valid UTF-8.
+                let body = std::str::from_utf8(&body[..len]).ok()?;
+                // As normalise_job_id(`~0N{body}`) without building that string first.
+                if kind == b"02" && body.bytes().all(|c| c.is_ascii_digit()) {
+                    return Some(body.to_owned());
+                }
+                let kind = if kind == b"01" { "~01" } else { "~02" };
+                // Built by hand: `format!` costs more than the rest of this function.
+                let mut id = String::with_capacity(kind.len() + body.len());
+                id.push_str(kind);
+                id.push_str(body);
+                return Some(id);
+            }
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalise::samples;
+
+    /// Inputs for the fast-path checks: fixture values in odd spellings, and random text built
+    /// from the pieces the fast paths look at.
+    fn inputs(pieces: &[&str], seed: u64) -> Vec<String> {
+        let mut texts: Vec<String> = Vec::new();
+        for v in samples::fixture_values() {
+            texts.extend(samples::variants(&v));
+        }
+        texts.extend(samples::random_texts(seed, pieces, 12, 30_000));
+        texts
+    }
+
+    #[test]
+    fn job_ids_from_urls_agree_with_the_reference() {
+        let pieces = [
+            "https://www.upwork.com/jobs/~",
+            "https://www.upwork.com/jobs/",
+            "~",
+            "%7E",
+            "%7e",
+            "%",
+            "01",
+            "02",
+            "03",
+            "0",
+            "123",
+            "abc",
+            "_",
+            "/",
+            "?x=1",
+            "é",
+        ];
+        let mut hits = 0;
+        for t in inputs(&pieces, 11) {
+            let got = job_id_from_url(&t);
+            assert_eq!(got, reference::job_id_from_url(&t), "{t:?}");
+            hits += usize::from(got.is_some());
+        }
+        assert!(hits > 5_000, "{hits}");
+    }
+
+    #[test]
+    fn urls_agree_with_the_reference() {
+        let pieces = [
+            "http", "https", "HTTP", "://", ":", "/", "//", "www", "WwW", ".", "www.", "example", "com", "upwork", " ",
+            "\n", "(", ")", "é", "“", "a", "-", ",",
+        ];
+        let mut found = 0;
+        for t in inputs(&pieces, 12) {
+            let got = extract_urls(&t);
+            assert_eq!(got, reference::extract_urls(&t), "{t:?}");
+            found += got.len();
+        }
+        assert!(found > 1_000, "{found}");
+    }
+
+    #[test]
+    fn lists_agree_with_the_general_reader() {
+        let pieces = [
+            "[", "]", "(", ")", "'", "\"", ",", ", ", " ", "  ", "\\", "\\'", "ETL", "GIS", "a b", "é", "None", "nan",
+            "\u{a0}", "\t", ";", "|",
+        ];
+        let mut texts = inputs(&pieces, 13);
+        let items = [
+            "'ETL'",
+            "'GIS'",
+            "\"SQL\"",
+            "'Data Entry, Excel'",
+            "'ETL'",
+            "' a '",
+            "''",
+            "'é'",
+            r"'C:\\path'",
+            r"'it\'s'",
+        ];
+        let mut rng = samples::Rng(14);
+        for _ in 0..20_000 {
+            let n = rng.next() % 5;
+            let seps = [", ", ",", " , ", ",  "];
+            let mut t = String::from(rng.pick(&["[", "[ ", "["]));
+            for k in 0..n {
+                if k > 0 {
+                    t.push_str(rng.pick(&seps));
+                }
+                t.push_str(rng.pick(&items));
+            }
+            t.push_str(rng.pick(&["]", " ]", ",]", ", ]", "]", ")"]));
+            texts.push(t);
+        }
+        let mut simple = 0;
+        for t in &texts {
+            assert_eq!(split_list(t), split_list_general(t), "{t:?}");
+            simple += usize::from(simple_list_literal(t).is_some());
+        }
+        assert!(simple > 8_000, "{simple}");
+    }
 
     #[test]
     fn clean_placeholders() {
