@@ -26,8 +26,12 @@ use chrono::{DateTime, Utc};
 
 use super::aliases::Field;
 use crate::normalise::{
-    boolean::parse_bool, country::normalise_country, date::parse_timestamp, money::parse_budget,
-    proposals::parse_proposals, text::job_id_from_url,
+    boolean::parse_bool,
+    country::{self, normalise_country},
+    date::parse_timestamp,
+    money::parse_budget,
+    proposals::parse_proposals,
+    text::job_id_from_url,
 };
 
 /// Records sampled per file.
@@ -165,27 +169,8 @@ fn has_currency(v: &str) -> bool {
 }
 
 /// Country names the ISO tables name, lowercased: every code's expansion.
-static COUNTRY_NAMES: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    let mut names = HashSet::new();
-    let letters = b'A'..=b'Z';
-    for a in letters.clone() {
-        for b in letters.clone() {
-            let two = [a, b];
-            let two = std::str::from_utf8(&two).expect("ascii");
-            if let Some(n) = normalise_country(two).filter(|n| n != two) {
-                names.insert(n.to_lowercase());
-            }
-            for c in letters.clone() {
-                let three = [a, b, c];
-                let three = std::str::from_utf8(&three).expect("ascii");
-                if let Some(n) = normalise_country(three).filter(|n| n != three) {
-                    names.insert(n.to_lowercase());
-                }
-            }
-        }
-    }
-    names
-});
+static COUNTRY_NAMES: LazyLock<HashSet<String>> =
+    LazyLock::new(|| country::code_names().map(str::to_lowercase).collect());
 
 /// An ISO code, a known spelling, or a name an ISO code expands to.
 fn is_country(v: &str) -> bool {
@@ -198,6 +183,24 @@ fn is_country(v: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn country_names_are_every_code_expansion() {
+        // What the set was built from before: every 2- and 3-letter uppercase code tried.
+        let mut tried = std::collections::HashSet::new();
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                for code in std::iter::once(vec![a, b]).chain((b'A'..=b'Z').map(|c| vec![a, b, c])) {
+                    let code = String::from_utf8(code).expect("ascii");
+                    if let Some(n) = super::normalise_country(&code).filter(|n| *n != code) {
+                        tried.insert(n.to_lowercase());
+                    }
+                }
+            }
+        }
+        assert_eq!(*super::COUNTRY_NAMES, tried);
+        assert!(tried.contains("united kingdom") && tried.contains("india"));
+    }
+
     use super::*;
     use chrono::TimeZone;
 

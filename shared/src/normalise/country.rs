@@ -42,6 +42,17 @@ fn iso_name(code: &[u8]) -> Option<&'static str> {
     Some(table[i].1)
 }
 
+/// Every name a 2- or 3-letter uppercase code expands to ([`normalise_country`] of `IN`,
+/// `IND`, `UK`, ...): the names of the ISO tables and of the variants spelled as such a code.
+pub(crate) fn code_names() -> impl Iterator<Item = &'static str> {
+    let is_code = |v: &str| (2..=3).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_uppercase());
+    ALPHA2
+        .iter()
+        .chain(ALPHA3.iter())
+        .map(|(_, name)| *name)
+        .chain(VARIANTS.iter().filter(move |(variant, _)| is_code(variant)).map(|(_, name)| *name))
+}
+
 /// The form in which two spellings of one country compare equal, for matching a profile's list
 /// against a job (`USA`, `US`, `us`, `United States of America` and `united  states` all give
 /// `united states`): [`normalise_country`] of the input with whitespace runs collapsed and a
