@@ -98,6 +98,8 @@ pub struct CsvRows<R: BufRead> {
     /// it is ([`Raw::Row`]) rather than rebuilt into a JSON object.
     flat: Option<Arc<[String]>>,
     mapped: Vec<Mapped>,
+    /// The allocation of each row's hits.
+    hits: Vec<Hit<'static>>,
     row: u64,
     reference: DateTime<Utc>,
     max_record: usize,
@@ -192,6 +194,7 @@ impl<R: BufRead> CsvRows<R> {
             paths,
             flat,
             mapped: Vec::new(),
+            hits: Vec::new(),
             row: 0,
             reference,
             max_record,
@@ -437,14 +440,17 @@ impl<R: BufRead> CsvRows<R> {
                 };
             }
         };
-        // Sized once: collected from a filter it grew four times a row.
-        let mut hits: Vec<Hit> = Vec::with_capacity(self.mapped.len());
+        // Sized once (collected from a filter it grew four times a row), and allocated once per
+        // file: the empty vector is kept between rows, as hits of no row (collected in place).
+        let mut hits: Vec<Hit> = std::mem::take(&mut self.hits);
+        hits.reserve(self.mapped.len());
         hits.extend(self.mapped.iter().filter_map(|m| {
             let value = crate::normalise::text::trim(cells.get(m.column)?);
             (!value.is_empty()).then_some(Hit { target: m.target, index: m.index, value })
         }));
         let built = build_job(&mut hits, self.reference);
-        drop(hits);
+        hits.clear();
+        self.hits = hits.into_iter().map(|_| unreachable!("empty")).collect();
         let raw = match &self.flat {
             Some(columns) => Raw::Row(Row::new(columns.clone(), cells)),
             None => Raw::Value(unflatten(
