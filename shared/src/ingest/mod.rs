@@ -28,6 +28,7 @@ pub mod oversize;
 pub mod plan;
 pub mod raw;
 pub mod record;
+pub mod seen;
 
 use std::io::{BufReader, Chain, Cursor, Read};
 use std::sync::Arc;
@@ -141,8 +142,8 @@ enum Rows<R: Read> {
 pub struct Export<R: Read> {
     rows: Rows<R>,
     format: Format,
-    /// The jobs handed out so far: id -> row. Ids are kept inline (no heap string per job).
-    seen: foldhash::HashMap<compact_str::CompactString, u64>,
+    /// The jobs handed out so far: id -> row.
+    seen: seen::Seen,
     counts: Counts,
     fields: FieldCounts,
     /// Rows rejected for having neither a job id nor a URL.
@@ -283,15 +284,15 @@ impl<R: Read> Export<R> {
                 }
                 ExportItem::Rejected { row, reason, raw }
             }
-            RowOutcome::Job { row, job } => match self.seen.get(job.job_id.as_str()) {
-                Some(&first_row) => {
+            RowOutcome::Job { row, job } => match self.seen.first_row(&job.job_id) {
+                Some(first_row) => {
                     self.counts.duplicates += 1;
                     ExportItem::Duplicate { row, job_id: job.job_id, first_row }
                 }
                 None => {
                     self.counts.parsed += 1;
                     self.fields.add(&job);
-                    self.seen.insert(job.job_id.as_str().into(), row);
+                    self.seen.insert(&job.job_id, row);
                     ExportItem::Job { row, job }
                 }
             },
