@@ -40,7 +40,7 @@ use super::{ExportError, RowOutcome};
 
 mod records;
 
-use records::Records;
+use records::{Record, Records};
 
 /// A mapped column: its position, where it lands and its array index.
 struct Mapped {
@@ -106,7 +106,7 @@ pub struct CsvRows<R: BufRead> {
     /// After a cut-off row: records are skipped until one has the header's cell count.
     resync: Option<Resync>,
     /// The row that ended a resync, to map on the next call.
-    held: Option<csv::ByteRecord>,
+    held: Option<Record>,
     plan: Plan,
     /// Rows read ahead for inference, handed out before any other.
     ahead: VecDeque<Ahead>,
@@ -117,13 +117,13 @@ enum Step {
     /// A row that is already an outcome (rejected).
     Outcome(RowOutcome),
     /// Row `row`, to map.
-    Record(csv::ByteRecord),
+    Record(Record),
 }
 
 /// A row read ahead.
 enum Ahead {
     Outcome(RowOutcome),
-    Record(u64, csv::ByteRecord),
+    Record(u64, Record),
     Error(ExportError),
 }
 
@@ -421,7 +421,7 @@ impl<R: BufRead> CsvRows<R> {
         }
     }
 
-    fn map_record(&mut self, row: u64, record: csv::ByteRecord) -> RowOutcome {
+    fn map_record(&mut self, row: u64, record: Record) -> RowOutcome {
         if record.len() > self.columns.len() {
             return RowOutcome::Rejected {
                 row,
@@ -432,10 +432,9 @@ impl<R: BufRead> CsvRows<R> {
             };
         }
         // One UTF-8 check of the whole row, which then is the job's (no copy).
-        let cells = match csv::StringRecord::from_byte_record(record) {
+        let cells = match record.into_text() {
             Ok(cells) => cells,
-            Err(e) => {
-                let column = e.utf8_error().field();
+            Err(column) => {
                 return RowOutcome::Rejected {
                     row,
                     reason: format!("column `{}` is not valid UTF-8", self.columns[column]),
@@ -457,7 +456,7 @@ impl<R: BufRead> CsvRows<R> {
         let raw = match &self.flat {
             Some(columns) => Raw::Row(Row::new(columns.clone(), cells)),
             None => Raw::Value(unflatten(
-                self.columns.iter().zip(&self.paths).zip(&cells).map(|((c, p), v)| (c.as_str(), p.as_slice(), v)),
+                self.columns.iter().zip(&self.paths).zip(cells.iter()).map(|((c, p), v)| (c.as_str(), p.as_slice(), v)),
             )),
         };
         match built {
@@ -471,7 +470,7 @@ impl<R: BufRead> CsvRows<R> {
 }
 
 /// The first bytes of a record's cells joined by commas, to show what a rejected row held.
-fn join_cells(record: &csv::ByteRecord) -> Vec<u8> {
+fn join_cells(record: &Record) -> Vec<u8> {
     let mut out = Vec::with_capacity(PREVIEW_BYTES);
     for (i, cell) in record.iter().enumerate() {
         if out.len() >= PREVIEW_BYTES {

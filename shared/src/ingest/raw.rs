@@ -32,13 +32,77 @@ pub enum Raw {
 #[derive(Debug, Clone)]
 pub struct Row {
     columns: Arc<[String]>,
-    cells: csv::StringRecord,
+    cells: Cells,
+}
+
+/// A CSV row's cells: their text one after another, and where each ends (one buffer for the
+/// row, not a string per cell).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cells {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Cells {
+    /// The cells `bytes[..ends[0]]`, `bytes[ends[0]..ends[1]]`, … (`ends` ascending, the last
+    /// `bytes.len()`) as text; `Err(i)` when cell `i` is the first that is not UTF-8 on its own,
+    /// as `csv::StringRecord` decides it (a character split across two cells is in neither).
+    pub fn from_utf8(bytes: Vec<u8>, ends: Vec<usize>) -> Result<Cells, usize> {
+        debug_assert_eq!(ends.last().copied().unwrap_or(0), bytes.len());
+        let bytes = match String::from_utf8(bytes) {
+            Ok(text) if ends.iter().all(|&end| text.is_char_boundary(end)) => return Ok(Cells { text, ends }),
+            Ok(text) => text.into_bytes(),
+            Err(e) => e.into_bytes(),
+        };
+        let mut start = 0;
+        for (i, &end) in ends.iter().enumerate() {
+            if std::str::from_utf8(&bytes[start..end]).is_err() {
+                return Err(i);
+            }
+            start = end;
+        }
+        // Every cell is valid, so the row is: only bytes past the last cell could be invalid.
+        Err(ends.len().saturating_sub(1))
+    }
+
+    /// The number of cells.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there is no cell.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Cell `i`.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.text[start..end])
+    }
+
+    /// The cells, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+impl<'a> FromIterator<&'a str> for Cells {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(cells: I) -> Self {
+        let mut out = Cells::default();
+        for cell in cells {
+            out.text.push_str(cell);
+            out.ends.push(out.text.len());
+        }
+        out
+    }
 }
 
 impl Row {
     /// A row of a file whose column names are `columns` (distinct, none of them a path); extra
     /// cells past the header are not kept.
-    pub fn new(columns: Arc<[String]>, cells: csv::StringRecord) -> Row {
+    pub fn new(columns: Arc<[String]>, cells: Cells) -> Row {
         Row { columns, cells }
     }
 
@@ -118,7 +182,7 @@ mod tests {
 
     fn row(columns: &[&str], cells: &[&str]) -> Raw {
         let columns: Arc<[String]> = columns.iter().map(|c| c.to_string()).collect();
-        Raw::Row(Row::new(columns, csv::StringRecord::from(cells.to_vec())))
+        Raw::Row(Row::new(columns, cells.iter().copied().collect()))
     }
 
     #[test]
@@ -132,6 +196,38 @@ mod tests {
         assert_ne!(r, row(&["", "title", "budget", "skills"], &["0", "Build a bot", "", "['Go']"]));
         let back: Raw = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
         assert_eq!(back, r);
+    }
+
+    #[test]
+    fn cells_are_text_as_csv_string_record_decides_it() {
+        let cases: Vec<Vec<&[u8]>> = vec![
+            vec![b"a", b"", b"b c"],
+            vec![],
+            vec!["é".as_bytes(), "😀x".as_bytes(), b""],
+            vec![b"ok", b"\xff", b"\xfe"],
+            // A character split across two cells: valid as a row, not as cells.
+            vec![b"a", &"é".as_bytes()[..1], &"é".as_bytes()[1..]],
+            vec![b"a", b"b\xc3"],
+        ];
+        for cells in cases {
+            let mut record = csv::ByteRecord::new();
+            let (mut bytes, mut ends) = (Vec::new(), Vec::new());
+            for cell in &cells {
+                record.push_field(cell);
+                bytes.extend_from_slice(cell);
+                ends.push(bytes.len());
+            }
+            let ours = Cells::from_utf8(bytes, ends);
+            match csv::StringRecord::from_byte_record(record) {
+                Ok(theirs) => {
+                    let ours = ours.unwrap_or_else(|i| panic!("{cells:?}: cell {i} refused"));
+                    assert_eq!(ours.iter().collect::<Vec<_>>(), theirs.iter().collect::<Vec<_>>());
+                    assert_eq!(ours.len(), theirs.len());
+                    assert_eq!(ours.get(theirs.len()), None);
+                }
+                Err(e) => assert_eq!(ours, Err(e.utf8_error().field()), "{cells:?}"),
+            }
+        }
     }
 
     #[test]

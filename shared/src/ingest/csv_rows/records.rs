@@ -29,6 +29,7 @@ use std::io::{BufRead, BufReader, Read};
 use memchr::{memchr, memchr3};
 
 use super::Capped;
+use crate::ingest::raw::Cells;
 
 /// `csv::Reader`'s buffer (its default `buffer_capacity`): the cap trips at the same byte only
 /// with the same buffer.
@@ -125,12 +126,12 @@ impl<R: Read> Records<R> {
     }
 
     /// The next record; `None` at the end of the input.
-    pub(super) fn read(&mut self) -> std::io::Result<Option<csv::ByteRecord>> {
+    pub(super) fn read(&mut self) -> std::io::Result<Option<Record>> {
         match &mut self.source {
             Source::Split(s) => s.read(),
             #[cfg(test)]
             Source::Plain(r, scratch) => match r.read_byte_record(scratch) {
-                Ok(more) => Ok(more.then(|| scratch.clone())),
+                Ok(more) => Ok(more.then(|| Record::from_byte_record(scratch))),
                 Err(e) => match e.into_kind() {
                     csv::ErrorKind::Io(e) => Err(e),
                     other => panic!("a flexible reader of bytes fails only on input: {other:?}"),
@@ -141,7 +142,7 @@ impl<R: Read> Records<R> {
 }
 
 impl<R: Read> Split<R> {
-    fn read(&mut self) -> std::io::Result<Option<csv::ByteRecord>> {
+    fn read(&mut self) -> std::io::Result<Option<Record>> {
         if self.done {
             return Ok(None);
         }
@@ -264,59 +265,93 @@ fn commas(input: &[u8], from: usize, to: usize, start: &mut usize, cells: &mut V
     }
 }
 
-/// Builds records: a record is filled (cell by cell, with no allocation once it has grown) and
-/// handed out as a copy. A copy is three allocations and two copies, where a record made to
-/// size is three allocations, two of them zeroed (`calloc`, which costs more than the copies),
-/// and a new record growing to size allocates once per doubling.
+/// One record's cells as read: their bytes one after another, and where each ends. Made to
+/// size and filled once (`csv::ByteRecord` took a copy into a reused record, then a clone of it,
+/// then a `StringRecord` of that: three allocations and two copies more), and handed on to the
+/// job as its raw row by [`Record::into_text`] without another copy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(in crate::ingest) struct Record {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Record {
+    fn with_capacity(len: usize, cells: usize) -> Self {
+        Record { bytes: Vec::with_capacity(len), ends: Vec::with_capacity(cells) }
+    }
+
+    fn push(&mut self, cell: &[u8]) {
+        self.bytes.extend_from_slice(cell);
+        self.ends.push(self.bytes.len());
+    }
+
+    /// The number of cells.
+    pub(in crate::ingest) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Cell `i`'s bytes.
+    pub(in crate::ingest) fn get(&self, i: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.bytes[start..end])
+    }
+
+    /// The cells' bytes, in order.
+    pub(in crate::ingest) fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// The cells as text; `Err(i)` when cell `i` is the first that is not UTF-8.
+    pub(in crate::ingest) fn into_text(self) -> Result<Cells, usize> {
+        Cells::from_utf8(self.bytes, self.ends)
+    }
+
+    /// The record `csv::Reader` read.
+    #[cfg(test)]
+    pub(in crate::ingest) fn from_byte_record(record: &csv::ByteRecord) -> Record {
+        let mut out = Record::default();
+        for cell in record {
+            out.push(cell);
+        }
+        out
+    }
+}
+
+/// Builds records.
 struct Builder {
-    record: csv::ByteRecord,
-    /// The largest record `record` held: its buffer is at most about twice that.
-    room: usize,
     /// A quoted cell read by [`unquote`].
     unquoted: Vec<u8>,
 }
 
 impl Builder {
     fn new() -> Self {
-        Builder { record: csv::ByteRecord::new(), room: 0, unquoted: Vec::new() }
-    }
-
-    /// Starts a record of `len` bytes in `cells` cells.
-    fn start(&mut self, len: usize, cells: usize) {
-        // A copy takes the whole buffer: after a long record, start afresh rather than copy
-        // (and keep with the job) several times what this record needs.
-        if self.room > 2 * len + 1024 {
-            self.record = csv::ByteRecord::with_capacity(len, cells);
-            self.room = len;
-        } else {
-            self.record.clear();
-            self.room = self.room.max(len);
-        }
+        Builder { unquoted: Vec::new() }
     }
 
     /// The record of the cells split off `input`.
-    fn split(&mut self, input: &[u8], cells: &[(usize, usize, bool)]) -> csv::ByteRecord {
-        self.start(cells.iter().map(|&(s, e, _)| e - s).sum(), cells.len());
+    fn split(&mut self, input: &[u8], cells: &[(usize, usize, bool)]) -> Record {
+        let mut record = Record::with_capacity(cells.iter().map(|&(s, e, _)| e - s).sum(), cells.len());
         for &(start, end, plain) in cells {
             if plain {
-                self.record.push_field(&input[start..end]);
+                record.push(&input[start..end]);
             } else {
                 unquote(&input[start..end], &mut self.unquoted);
-                self.record.push_field(&self.unquoted);
+                record.push(&self.unquoted);
             }
         }
-        self.record.clone()
+        record
     }
 
     /// The record csv-core wrote: the cells' bytes `out`, and where each ends.
-    fn core(&mut self, out: &[u8], ends: &[usize]) -> csv::ByteRecord {
-        self.start(ends.last().copied().unwrap_or(0), ends.len());
+    fn core(&mut self, out: &[u8], ends: &[usize]) -> Record {
+        let mut record = Record::with_capacity(ends.last().copied().unwrap_or(0), ends.len());
         let mut start = 0;
         for &end in ends {
-            self.record.push_field(&out[start..end]);
+            record.push(&out[start..end]);
             start = end;
         }
-        self.record.clone()
+        record
     }
 }
 
