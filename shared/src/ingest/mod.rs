@@ -284,7 +284,7 @@ impl<R: Read> Export<R> {
                 }
                 ExportItem::Rejected { row, reason, raw }
             }
-            RowOutcome::Job { row, job } => match self.seen.first_row(&job.job_id) {
+            RowOutcome::Job { row, job } => match self.seen.first_row_or_insert(&job.job_id, row) {
                 Some(first_row) => {
                     self.counts.duplicates += 1;
                     ExportItem::Duplicate { row, job_id: job.job_id, first_row }
@@ -292,7 +292,6 @@ impl<R: Read> Export<R> {
                 None => {
                     self.counts.parsed += 1;
                     self.fields.add(&job);
-                    self.seen.insert(&job.job_id, row);
                     ExportItem::Job { row, job }
                 }
             },

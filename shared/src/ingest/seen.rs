@@ -18,20 +18,25 @@ pub struct Seen {
 }
 
 impl Seen {
-    /// The row `id` was first seen in, if it was.
-    pub fn first_row(&self, id: &str) -> Option<u64> {
+    /// The row `id` was first seen in, if it was; else records it as first seen in `row`.
+    pub fn first_row_or_insert(&mut self, id: &str, row: u64) -> Option<u64> {
+        use std::collections::hash_map::Entry;
         match as_number(id) {
-            Some(n) => self.numeric.get(&n).copied(),
-            None => self.text.get(id).copied(),
+            Some(n) => match self.numeric.entry(n) {
+                Entry::Occupied(first) => Some(*first.get()),
+                Entry::Vacant(slot) => {
+                    slot.insert(row);
+                    None
+                }
+            },
+            None => match self.text.get(id) {
+                Some(&first) => Some(first),
+                None => {
+                    self.text.insert(id.into(), row);
+                    None
+                }
+            },
         }
-    }
-
-    /// Records `id` as first seen in `row`.
-    pub fn insert(&mut self, id: &str, row: u64) {
-        match as_number(id) {
-            Some(n) => self.numeric.insert(n, row),
-            None => self.text.insert(id.into(), row),
-        };
     }
 }
 
@@ -90,11 +95,9 @@ mod tests {
         let mut seen = Seen::default();
         let mut reference = std::collections::HashMap::new();
         for (row, id) in ids.iter().enumerate() {
-            assert_eq!(seen.first_row(id), reference.get(id.as_str()).copied(), "{id}");
-            if !reference.contains_key(id.as_str()) {
-                reference.insert(id.as_str(), row as u64);
-                seen.insert(id, row as u64);
-            }
+            let first = *reference.entry(id.as_str()).or_insert(row as u64);
+            let expected = (first != row as u64).then_some(first);
+            assert_eq!(seen.first_row_or_insert(id, row as u64), expected, "{id}");
         }
         assert!(seen.numeric.len() > 100 && seen.text.len() > 100, "both kinds exercised");
         assert_eq!(seen.numeric.len() + seen.text.len(), reference.len());
