@@ -30,17 +30,40 @@ pub fn normalise_country(s: &str) -> Option<String> {
 }
 
 /// The name for an ISO 3166-1 alpha-2 or alpha-3 code (uppercase), by binary search on the
-/// code read as one big-endian number: for codes of one length that orders as the bytes do, and
-/// compares in one instruction rather than a slice comparison.
+/// code read as one big-endian number ([`code_key`]): for codes of one length that orders as
+/// the bytes do. The tables' keys are computed once, at compile time ([`ALPHA2_KEYS`]).
 fn iso_name(code: &[u8]) -> Option<&'static str> {
-    fn key(code: &[u8]) -> u32 {
-        code.iter().fold(0, |k, &c| k << 8 | u32::from(c))
-    }
-    let table: &[(&str, &str)] = if code.len() == 2 { &ALPHA2 } else { &ALPHA3 };
-    let wanted = key(code);
-    let i = table.binary_search_by_key(&wanted, |(c, _)| key(c.as_bytes())).ok()?;
+    let (keys, table): (&[u32], &[(&str, &str)]) =
+        if code.len() == 2 { (&ALPHA2_KEYS, &ALPHA2) } else { (&ALPHA3_KEYS, &ALPHA3) };
+    let i = keys.binary_search(&code_key(code)).ok()?;
     Some(table[i].1)
 }
+
+/// A code's bytes as one big-endian number.
+const fn code_key(code: &[u8]) -> u32 {
+    let mut key = 0;
+    let mut i = 0;
+    while i < code.len() {
+        key = key << 8 | code[i] as u32;
+        i += 1;
+    }
+    key
+}
+
+/// The [`code_key`] of each code of a table, in the table's order.
+const fn table_keys(table: &[(&str, &str); 249]) -> [u32; 249] {
+    let mut keys = [0; 249];
+    let mut i = 0;
+    while i < 249 {
+        keys[i] = code_key(table[i].0.as_bytes());
+        i += 1;
+    }
+    keys
+}
+
+/// [`ALPHA2`]'s and [`ALPHA3`]'s codes as [`code_key`]s (ascending, as the codes are).
+static ALPHA2_KEYS: [u32; 249] = table_keys(&ALPHA2);
+static ALPHA3_KEYS: [u32; 249] = table_keys(&ALPHA3);
 
 /// Every name a 2- or 3-letter uppercase code expands to ([`normalise_country`] of `IN`,
 /// `IND`, `UK`, ...): the names of the ISO tables and of the variants spelled as such a code.
@@ -685,6 +708,14 @@ mod tests {
         assert_eq!(ALPHA3.len(), 249);
         assert!(ALPHA2.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(ALPHA3.windows(2).all(|w| w[0].0 < w[1].0));
+        // The keys searched are the codes', in the same order.
+        for (keys, table) in [(&ALPHA2_KEYS, &ALPHA2), (&ALPHA3_KEYS, &ALPHA3)] {
+            assert!(keys.windows(2).all(|w| w[0] < w[1]));
+            for (key, (code, name)) in keys.iter().zip(table.iter()) {
+                assert_eq!(*key, code.bytes().fold(0, |k, c| k << 8 | u32::from(c)), "{code}");
+                assert_eq!(iso_name(code.as_bytes()), Some(*name));
+            }
+        }
         assert!(ALPHA2.iter().all(|(c, _)| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())));
         assert!(ALPHA3.iter().all(|(c, _)| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase())));
         // Both tables name the same 249 countries.
