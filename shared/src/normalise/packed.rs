@@ -201,9 +201,16 @@ fn find_word_prefix(b: &[u8]) -> Option<usize> {
 }
 
 /// Where the first of [`SECTION_ENDS`] starts in `b`, in one pass: each starts with `|` or a
-/// space, so only those bytes are tried.
+/// space, so only those bytes are tried (by a plain loop: the sections are short).
 fn section_end(b: &[u8]) -> Option<usize> {
-    memchr::memchr2_iter(b'|', b' ', b).find(|&i| SECTION_ENDS.iter().any(|sep| b[i..].starts_with(sep.as_bytes())))
+    (0..b.len())
+        .find(|&i| matches!(b[i], b'|' | b' ') && SECTION_ENDS.iter().any(|sep| b[i..].starts_with(sep.as_bytes())))
+}
+
+/// Whether `hay` is `lower` (lowercase ASCII, or any non-ASCII bytes) in any case: what
+/// `hay.eq_ignore_ascii_case(lower)` says, as a loop the compiler inlines.
+fn eq_lower(hay: &[u8], lower: &[u8]) -> bool {
+    hay.len() == lower.len() && hay.iter().zip(lower).all(|(a, b)| a.to_ascii_lowercase() == *b)
 }
 
 /// [`section_end`] as it was: one search per separator.
@@ -216,10 +223,12 @@ fn section_end_by_search(b: &[u8]) -> Option<usize> {
 /// rather than one search per marker.
 fn has_workload_marker(part: &[u8]) -> bool {
     (0..part.len()).any(|i| {
-        matches!(part[i].to_ascii_lowercase(), b'/' | b'p' | b'a' | b'h')
-            && WORKLOAD_MARKERS
-                .iter()
-                .any(|m| part[i..].len() >= m.len() && part[i..i + m.len()].eq_ignore_ascii_case(m.as_bytes()))
+        let c = part[i].to_ascii_lowercase();
+        matches!(c, b'/' | b'p' | b'a' | b'h')
+            && WORKLOAD_MARKERS.iter().any(|m| {
+                let m = m.as_bytes();
+                m[0] == c && part[i..].len() >= m.len() && eq_lower(&part[i..i + m.len()], m)
+            })
     })
 }
 
@@ -324,7 +333,7 @@ fn scan_labels(t: &str) -> Labels {
             let w = word.as_bytes();
             // The first `PREFIX_LEN` bytes are known to match.
             let hit = b.len() - at >= w.len()
-                && b[at + PREFIX_LEN..at + w.len()].eq_ignore_ascii_case(&w[PREFIX_LEN..])
+                && eq_lower(&b[at + PREFIX_LEN..at + w.len()], &w[PREFIX_LEN..])
                 && is_word(b, at, w.len());
             if !hit {
                 continue;
@@ -391,7 +400,8 @@ fn time_section(t: &str, labels: &Labels) -> Option<(Option<String>, Option<Stri
 /// The parts of `s` between `,` and `;`: what `s.split([',', ';'])` gives, found by byte.
 fn split_parts(s: &str) -> impl Iterator<Item = &str> {
     let mut from = 0;
-    let ends = memchr::memchr2_iter(b',', b';', s.as_bytes()).chain([s.len()]);
+    let seps = s.bytes().enumerate().filter_map(|(i, c)| matches!(c, b',' | b';').then_some(i));
+    let ends = seps.chain([s.len()]);
     ends.map(move |end| {
         let part = &s[from..end];
         from = end + 1;
@@ -448,12 +458,12 @@ fn is_pay(part: &str) -> bool {
     let lead = part[..first].trim_end();
     let symbol = ["$", "€", "£", "usd", "eur", "gbp"].iter().any(|m| {
         let (l, m) = (lead.as_bytes(), m.as_bytes());
-        l.len() >= m.len() && l[l.len() - m.len()..].eq_ignore_ascii_case(m)
+        l.len() >= m.len() && eq_lower(&l[l.len() - m.len()..], m)
     });
     let trailing = part[first..].trim_start_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '.').trim_start();
     let code_after = ["usd", "eur", "gbp", "€"].iter().any(|m| {
         let (t, m) = (trailing.as_bytes(), m.as_bytes());
-        t.len() >= m.len() && t[..m.len()].eq_ignore_ascii_case(m)
+        t.len() >= m.len() && eq_lower(&t[..m.len()], m)
     });
     symbol || code_after || lead.ends_with(':')
 }
@@ -664,9 +674,41 @@ mod tests {
             "a —b — c | d",
             "5 · 6|7 – 8",
         ];
-        for t in texts {
-            assert_eq!(section_end(t.as_bytes()), section_end_by_search(t.as_bytes()), "{t}");
+        let mut texts: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+        for v in crate::normalise::samples::fixture_values() {
+            texts.extend(crate::normalise::samples::variants(&v));
         }
+        let pieces = [" ", "-", "|", "–", "—", "·", "a", "3", "é", " - "];
+        texts.extend(crate::normalise::samples::random_texts(23, &pieces, 8, 20_000));
+        let mut found = 0;
+        for t in &texts {
+            let end = section_end(t.as_bytes());
+            assert_eq!(end, section_end_by_search(t.as_bytes()), "{t:?}");
+            found += usize::from(end.is_some());
+        }
+        assert!(found > 10_000, "{found}");
+    }
+
+    /// The inlined comparison says what `eq_ignore_ascii_case` says for lowercase patterns.
+    #[test]
+    fn eq_lower_agrees_with_eq_ignore_ascii_case() {
+        let mut rng = crate::normalise::samples::Rng(3);
+        let alphabet = b"aAbBzZ@[`{/$ \xE2\x82\xAC\xC2\xA3";
+        let patterns: Vec<&[u8]> =
+            vec![b"usd", b"eur", "\u{20ac}".as_bytes(), "\u{a3}".as_bytes(), b"/week", b"a", b"", b"est. time"];
+        let mut equal = 0;
+        for _ in 0..50_000 {
+            let p = patterns[(rng.next() % patterns.len() as u64) as usize];
+            let hay: Vec<u8> = if rng.next().is_multiple_of(3) {
+                p.iter().map(|&c| if rng.next().is_multiple_of(2) { c.to_ascii_uppercase() } else { c }).collect()
+            } else {
+                (0..p.len()).map(|_| alphabet[(rng.next() % alphabet.len() as u64) as usize]).collect()
+            };
+            assert_eq!(eq_lower(&hay, p), hay.eq_ignore_ascii_case(p), "{hay:?} {p:?}");
+            equal += usize::from(eq_lower(&hay, p));
+            assert_eq!(eq_lower(&hay[..hay.len() / 2], p), hay[..hay.len() / 2].eq_ignore_ascii_case(p));
+        }
+        assert!(equal > 10_000, "{equal}");
     }
 
     #[test]
