@@ -219,16 +219,30 @@ fn section_end_by_search(b: &[u8]) -> Option<usize> {
     SECTION_ENDS.iter().filter_map(|sep| memchr::memmem::find(b, sep.as_bytes())).min()
 }
 
+/// For each byte, whether some [`WORKLOAD_MARKERS`] starts with it (in either case).
+static WORKLOAD_FIRST: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut k = 0;
+    while k < WORKLOAD_MARKERS.len() {
+        let c = WORKLOAD_MARKERS[k].as_bytes()[0];
+        table[c.to_ascii_lowercase() as usize] = true;
+        table[c.to_ascii_uppercase() as usize] = true;
+        k += 1;
+    }
+    table
+};
+
 /// Whether `part` holds one of [`WORKLOAD_MARKERS`] (any case), in one pass over its bytes
-/// rather than one search per marker.
+/// rather than one search per marker; only bytes that start a marker are compared.
 fn has_workload_marker(part: &[u8]) -> bool {
     (0..part.len()).any(|i| {
-        let c = part[i].to_ascii_lowercase();
-        matches!(c, b'/' | b'p' | b'a' | b'h')
-            && WORKLOAD_MARKERS.iter().any(|m| {
+        WORKLOAD_FIRST[usize::from(part[i])] && {
+            let c = part[i].to_ascii_lowercase();
+            WORKLOAD_MARKERS.iter().any(|m| {
                 let m = m.as_bytes();
                 m[0] == c && part[i..].len() >= m.len() && eq_lower(&part[i..i + m.len()], m)
             })
+        }
     })
 }
 
