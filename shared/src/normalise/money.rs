@@ -130,9 +130,10 @@ fn scan_amount(b: &[u8], start: usize) -> Option<(f64, usize)> {
 }
 
 /// An amount at `start` that is digits with an optional `.` and fraction digits (`800`,
-/// `65.00`), at most 15 digits in all, followed by neither a `,` nor a magnitude suffix: as
-/// budgets mostly write them. Its value is what [`scan_amount_general`] gives (the same exact
-/// division `Scanned::value` does for so few digits) without copying it into a buffer; `None`
+/// `65.00`), at most 15 digits in all, followed by no `,` and by a magnitude suffix only as a
+/// suffix (`300K`, not `5 Monthly`): as budgets and spends mostly write them. Its value is what
+/// [`scan_amount_general`] gives (the same exact division or multiplication `Scanned::value`
+/// does for so few digits and so small a power of ten) without copying it into a buffer; `None`
 /// for any other text (a test checks the two agree).
 fn simple_amount(b: &[u8], start: usize) -> Option<(f64, usize)> {
     const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
@@ -161,10 +162,20 @@ fn simple_amount(b: &[u8], start: usize) -> Option<(f64, usize)> {
             }
         }
     }
-    if b.get(i).is_some_and(|&c| c == b',' || suffix_exponent(c).is_some()) {
-        return None;
+    match b.get(i) {
+        Some(b',') => None,
+        Some(&c) => match suffix_exponent(c) {
+            // `300K`: the power is the suffix's less the fraction's digits, at most 15 either way.
+            Some(e) if !b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) => {
+                let power = i32::from(e) - fraction as i32;
+                let scale = POW10[power.unsigned_abs() as usize];
+                Some((if power < 0 { mantissa as f64 / scale } else { mantissa as f64 * scale }, i + 1))
+            }
+            Some(_) => None,
+            None => Some((mantissa as f64 / POW10[fraction], i)),
+        },
+        None => Some((mantissa as f64 / POW10[fraction], i)),
     }
-    Some((mantissa as f64 / POW10[fraction], i))
 }
 
 /// [`scan_amount`] for every shape: thousands separators, decimal commas, suffixes.
@@ -290,8 +301,30 @@ fn detect_kind_by_search(b: &[u8]) -> Option<JobType> {
     }
 }
 
-/// The ISO code of the first currency marker in the text.
+/// The ISO code of the first currency marker in the text. Bytes that start no marker, and
+/// letters after a letter (a letter marker stands as a word), are passed over without a call of
+/// [`marker_at`], which says `None` for both.
 fn detect_currency(b: &[u8]) -> Option<&'static str> {
+    let mut i = 0;
+    while i < b.len() {
+        if !MARKER_FIRST[usize::from(b[i])] || (i > 0 && b[i - 1].is_ascii_alphabetic()) {
+            i += 1;
+        } else if let Some((len, code)) = marker_at(b, i) {
+            if code.is_some() {
+                return code;
+            }
+            // A dollar we cannot name (CA$, A$, ...): do not let its `$` read as USD.
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// [`detect_currency`] as it was: [`marker_at`] at every byte that may start a marker.
+#[cfg(test)]
+fn detect_currency_by_marker(b: &[u8]) -> Option<&'static str> {
     let mut i = 0;
     while i < b.len() {
         if !MARKER_FIRST[usize::from(b[i])] {
@@ -387,18 +420,19 @@ mod tests {
         let pieces = ["0", "1", "5", "9", "00", "123", ".", ",", "k", "M", "B", "x", " ", "$", "-", "e", "é"];
         texts.extend(samples::random_texts(51, &pieces, 14, 40_000));
         texts.extend(super::super::number::random_decimals(0x5851_F42D_4C95_7F2D, 17, 9));
-        let mut simple = 0;
+        let (mut simple, mut suffixed) = (0, 0);
         for t in &texts {
             let b = t.as_bytes();
             for start in (0..b.len()).filter(|&i| b[i].is_ascii_digit()) {
                 let fast = super::simple_amount(b, start);
-                if fast.is_some() {
+                if let Some((_, end)) = fast {
                     simple += 1;
+                    suffixed += usize::from(super::suffix_exponent(b[end - 1]).is_some());
                     assert_eq!(fast, super::scan_amount_general(b, start), "{t:?} at {start}");
                 }
             }
         }
-        assert!(simple > 50_000, "{simple}");
+        assert!(simple > 50_000 && suffixed > 5_000, "{simple} {suffixed}");
     }
 
     /// The first-byte filter of `marker_at` lets through every marker's first byte, in either
@@ -449,6 +483,25 @@ mod tests {
                 assert_eq!(marker_at(&text, i), marker_at_by_table(&text, i), "{text:?} at {i}");
             }
         }
+    }
+
+    /// Skipping letters after letters finds the currency a call at every marker byte found.
+    #[test]
+    fn detect_currency_agrees_with_a_call_per_marker_byte() {
+        use crate::normalise::samples;
+        let mut texts: Vec<Vec<u8>> = marker_texts();
+        for v in samples::fixture_values() {
+            texts.extend(samples::variants(&v).into_iter().map(String::into_bytes));
+        }
+        let pieces = ["$", "US$", "usd", "EUR", "eur", "gbp", "€", "£", "CA$", "A$", "c", "a", "x", " ", "1", "é"];
+        texts.extend(samples::random_texts(41, &pieces, 8, 30_000).into_iter().map(String::into_bytes));
+        let mut found = 0;
+        for t in &texts {
+            let code = detect_currency(t);
+            assert_eq!(code, detect_currency_by_marker(t), "{:?}", String::from_utf8_lossy(t));
+            found += usize::from(code.is_some());
+        }
+        assert!(found > 20_000, "{found}");
     }
 
     #[test]
