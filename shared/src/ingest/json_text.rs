@@ -276,9 +276,10 @@ impl<'v, F: FnMut(Spot<'_>, TextLeaf<'v>)> Walker<'v, '_, F> {
     fn string(&mut self) -> Walked<Cow<'v, str>> {
         let start = self.i + 1;
         let (s, b) = (self.s, self.b);
-        let n = memchr::memchr2(b'"', b'\\', &b[start..]).ok_or(Unhandled)?;
+        let n = string_stop(&b[start..]);
         let mut at = start + n;
-        if has_control(&b[start..at]) {
+        if !matches!(b.get(at), Some(b'"' | b'\\')) {
+            // A control character, or no closing quote.
             return Err(Unhandled);
         }
         self.out.push('"');
@@ -313,9 +314,8 @@ impl<'v, F: FnMut(Spot<'_>, TextLeaf<'v>)> Walker<'v, '_, F> {
             at += 2;
             text.push(c);
             escape_char(self.out, c);
-            let n = memchr::memchr2(b'"', b'\\', &b[at..]).ok_or(Unhandled)?;
-            let end = at + n;
-            if has_control(&b[at..end]) {
+            let end = at + string_stop(b.get(at..).ok_or(Unhandled)?);
+            if !matches!(b.get(end), Some(b'"' | b'\\')) {
                 return Err(Unhandled);
             }
             text.push_str(&s[at..end]);
@@ -491,6 +491,53 @@ fn has_control(b: &[u8]) -> bool {
     b.iter().fold(false, |found, &c| found | (c < 0x20))
 }
 
+/// Strings up to this long are scanned by [`stop_in_word`] alone.
+const SHORT_STRING: usize = 32;
+
+/// Where the first byte that stops a string's plain run is in `b`: a `"`, a `\` or a control
+/// character (`b.len()` if there is none). Most strings (keys, short values) end within
+/// [`SHORT_STRING`] bytes, read eight at a time; past that, `memchr2` finds the quote or
+/// backslash and a control character before it is looked for.
+#[inline]
+fn string_stop(b: &[u8]) -> usize {
+    let short = b.len().min(SHORT_STRING);
+    let mut i = 0;
+    while i + 8 <= short {
+        let word = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+        if let Some(at) = stop_in_word(word) {
+            return i + at;
+        }
+        i += 8;
+    }
+    if b.len() <= SHORT_STRING {
+        // The last bytes, padded with a byte that stops nothing.
+        let mut last = [b'a'; 8];
+        last[..b.len() - i].copy_from_slice(&b[i..]);
+        return stop_in_word(u64::from_le_bytes(last)).map_or(b.len(), |at| i + at);
+    }
+    let end = memchr::memchr2(b'"', b'\\', &b[i..]).map_or(b.len(), |n| i + n);
+    if has_control(&b[i..end]) {
+        return i + b[i..end].iter().position(|&c| c < 0x20).expect("a control character");
+    }
+    end
+}
+
+/// The index of the first byte of `word` (little-endian: its lowest byte first) that is a `"`,
+/// a `\` or below 0x20. Each test is the classic "a zero byte in a word" one, which may also
+/// flag bytes above a true one (a borrow) but never below it, so the lowest flag is exact.
+#[inline]
+fn stop_in_word(word: u64) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let quote = word ^ (ONES * u64::from(b'"'));
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    let flags = (quote.wrapping_sub(ONES) & !quote)
+        | (backslash.wrapping_sub(ONES) & !backslash)
+        | (word.wrapping_sub(ONES * 0x20) & !word);
+    let flags = flags & HIGH;
+    (flags != 0).then(|| (flags.trailing_zeros() / 8) as usize)
+}
+
 /// Reads the `\uXXXX` escape `b` starts with (and the low surrogate after a high one): the
 /// character and the escape's length in bytes. A lone surrogate is [`Unhandled`] (serde_json
 /// rejects it).
@@ -621,6 +668,36 @@ mod tests {
             assert!(matches!(leaf, TextLeaf::Str(Cow::Borrowed(_))))
         })
         .unwrap();
+    }
+
+    /// `string_stop` finds what a byte-by-byte search finds, at every length and position,
+    /// among bytes on either side of each boundary its word tests draw.
+    #[test]
+    fn string_stops_are_found_as_a_plain_search_finds_them() {
+        let plain = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(b.len());
+        let fillers = [b'a', b' ', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xa2, 0xdc, 0xff];
+        let stops = [b'"', b'\\', 0x00, 0x01, 0x1f];
+        for len in 0..80 {
+            for &filler in &fillers {
+                let base = vec![filler; len];
+                assert_eq!(string_stop(&base), plain(&base));
+                for at in 0..len {
+                    for &stop in &stops {
+                        let mut b = base.clone();
+                        b[at] = stop;
+                        assert_eq!(string_stop(&b), plain(&b), "{b:?}");
+                        // A second stop after the first, and a byte just past a boundary.
+                        for &other in &[b'"', 0x02, 0x21, 0x5d, 0x23] {
+                            for later in at + 1..len.min(at + 10) {
+                                let mut c = b.clone();
+                                c[later] = other;
+                                assert_eq!(string_stop(&c), plain(&c), "{c:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
