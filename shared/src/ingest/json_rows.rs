@@ -35,7 +35,7 @@ use serde_json::Value;
 
 use super::aliases::{lookup, Field, Target};
 use super::infer::{infer, SAMPLE};
-use super::json_text::{is_job_text, probe_head, walk_record, Scratch, TextLeaf};
+use super::json_text::{is_job_text, probe_head, quote_or_backslash, walk_record, Scratch, TextLeaf};
 use super::mapping::{build_job, Hit};
 use super::oversize::{self, PREVIEW_BYTES};
 use super::plan::{Plan, Why};
@@ -1007,7 +1007,7 @@ impl InString {
 
     /// Inside a string at `chunk[at]`: where the string's closing quote ends in `chunk`, or
     /// `chunk.len()` when it goes on past it. It jumps from quote or backslash to the next
-    /// (`memchr2`): string contents are most of a record.
+    /// ([`quote_or_backslash`]): string contents are most of a record.
     #[inline]
     fn skip_rest(&mut self, chunk: &[u8], mut at: usize) -> usize {
         if self.escaped {
@@ -1015,7 +1015,7 @@ impl InString {
             at += 1;
         }
         while at < chunk.len() {
-            let Some(off) = memchr::memchr2(b'"', b'\\', &chunk[at..]) else { break };
+            let Some(off) = quote_or_backslash(&chunk[at..]) else { break };
             let i = at + off;
             if chunk[i] == b'"' {
                 self.inside = false;

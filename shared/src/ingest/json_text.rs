@@ -522,20 +522,49 @@ fn string_stop(b: &[u8]) -> usize {
     end
 }
 
+/// Where the first `"` or backslash is in `b`, as `memchr::memchr2` says; the first
+/// [`SHORT_STRING`] bytes (where most strings end) read eight at a time, past them `memchr2`.
+#[inline]
+pub fn quote_or_backslash(b: &[u8]) -> Option<usize> {
+    let short = b.len().min(SHORT_STRING);
+    let mut i = 0;
+    while i + 8 <= short {
+        let word = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+        let flags = bytes_below(word ^ (ONES * u64::from(b'"')), 1) | bytes_below(word ^ (ONES * u64::from(b'\\')), 1);
+        if flags != 0 {
+            return Some(i + first_flag(flags));
+        }
+        i += 8;
+    }
+    memchr::memchr2(b'"', b'\\', &b[i..]).map(|n| i + n)
+}
+
+/// Eight ones, one in each byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `word` that is below `n` (at most 0x80), and maybe of bytes
+/// above such a byte (a borrow), never below it: the classic "a zero byte in a word" test, so
+/// the lowest flag ([`first_flag`]) is exact.
+#[inline]
+fn bytes_below(word: u64, n: u8) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH
+}
+
+/// The byte index (little-endian: the lowest byte first) of the lowest flag of `flags`.
+#[inline]
+fn first_flag(flags: u64) -> usize {
+    (flags.trailing_zeros() / 8) as usize
+}
+
 /// The index of the first byte of `word` (little-endian: its lowest byte first) that is a `"`,
-/// a `\` or below 0x20. Each test is the classic "a zero byte in a word" one, which may also
-/// flag bytes above a true one (a borrow) but never below it, so the lowest flag is exact.
+/// a backslash or below 0x20.
 #[inline]
 fn stop_in_word(word: u64) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let quote = word ^ (ONES * u64::from(b'"'));
-    let backslash = word ^ (ONES * u64::from(b'\\'));
-    let flags = (quote.wrapping_sub(ONES) & !quote)
-        | (backslash.wrapping_sub(ONES) & !backslash)
-        | (word.wrapping_sub(ONES * 0x20) & !word);
-    let flags = flags & HIGH;
-    (flags != 0).then(|| (flags.trailing_zeros() / 8) as usize)
+    let flags = bytes_below(word ^ (ONES * u64::from(b'"')), 1)
+        | bytes_below(word ^ (ONES * u64::from(b'\\')), 1)
+        | bytes_below(word, 0x20);
+    (flags != 0).then(|| first_flag(flags))
 }
 
 /// Reads the `\uXXXX` escape `b` starts with (and the low surrogate after a high one): the
@@ -670,28 +699,33 @@ mod tests {
         .unwrap();
     }
 
-    /// `string_stop` finds what a byte-by-byte search finds, at every length and position,
+    /// `string_stop` finds what a byte-by-byte search finds, and `quote_or_backslash` what
+    /// `memchr2` finds, at every length and position,
     /// among bytes on either side of each boundary its word tests draw.
     #[test]
     fn string_stops_are_found_as_a_plain_search_finds_them() {
         let plain = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(b.len());
+        let quote = |b: &[u8]| {
+            assert_eq!(quote_or_backslash(b), memchr::memchr2(b'"', b'\\', b), "{b:?}");
+            plain(b)
+        };
         let fillers = [b'a', b' ', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xa2, 0xdc, 0xff];
         let stops = [b'"', b'\\', 0x00, 0x01, 0x1f];
         for len in 0..80 {
             for &filler in &fillers {
                 let base = vec![filler; len];
-                assert_eq!(string_stop(&base), plain(&base));
+                assert_eq!(string_stop(&base), quote(&base));
                 for at in 0..len {
                     for &stop in &stops {
                         let mut b = base.clone();
                         b[at] = stop;
-                        assert_eq!(string_stop(&b), plain(&b), "{b:?}");
+                        assert_eq!(string_stop(&b), quote(&b), "{b:?}");
                         // A second stop after the first, and a byte just past a boundary.
                         for &other in &[b'"', 0x02, 0x21, 0x5d, 0x23] {
                             for later in at + 1..len.min(at + 10) {
                                 let mut c = b.clone();
                                 c[later] = other;
-                                assert_eq!(string_stop(&c), plain(&c), "{c:?}");
+                                assert_eq!(string_stop(&c), quote(&c), "{c:?}");
                             }
                         }
                     }
