@@ -473,6 +473,11 @@ pub fn probe_head(
 /// Whether the object key `key` (no `/` in it) folds ([`super::aliases::fold_key`]) to one of
 /// `folded` (lower-case ASCII letters), without building the folded key.
 fn folds_to_one_of(key: &str, folded: &[&str]) -> bool {
+    if key.is_ascii() {
+        // The same fold, byte by byte: an ASCII letter lower-cases to one ASCII letter.
+        let fold = || key.bytes().filter(|b| !matches!(b, b' ' | b'_' | b'-')).map(|b| b.to_ascii_lowercase());
+        return folded.iter().any(|f| fold().eq(f.bytes()));
+    }
     let fold = || key.chars().filter(|c| !matches!(c, ' ' | '_' | '-' | '\u{feff}')).flat_map(char::to_lowercase);
     // A key of digits only folds to `*`, which none of `folded` is: its digits are none either.
     folded.iter().any(|f| fold().eq(f.chars()))
@@ -826,6 +831,15 @@ mod tests {
             "keyword\u{301}",
             "SEARCH_KEYWORD",
             "titel",
+            "Search-Term",
+            "search__query",
+            "k-e-y-w-o-r-d",
+            "KeyWords",
+            "-",
+            " ",
+            "query1",
+            "q",
+            "search+query",
         ];
         for key in keys {
             let folded = fold_key(key);
