@@ -502,8 +502,9 @@ const SHORT_STRING: usize = 32;
 /// Where the first byte that stops a string's plain run is in `b`: a `"`, a `\` or a control
 /// character (`b.len()` if there is none). Most strings (keys, short values) end within
 /// [`SHORT_STRING`] bytes, read eight at a time; past that, `memchr2` finds the quote or
-/// backslash and a control character before it is looked for.
-#[inline]
+/// backslash and a control character before it is looked for. Inlined into
+/// [`Walker::string`], which calls it for every string.
+#[inline(always)]
 fn string_stop(b: &[u8]) -> usize {
     let short = b.len().min(SHORT_STRING);
     let mut i = 0;
