@@ -282,13 +282,14 @@ impl<'v, F: FnMut(Spot<'_>, TextLeaf<'v>)> Walker<'v, '_, F> {
             // A control character, or no closing quote.
             return Err(Unhandled);
         }
-        self.out.push('"');
-        self.out.push_str(&s[start..at]);
+        // The text is written as it is, quotes included (`self.i` is at the opening one), but
+        // for the escapes.
         if b[at] == b'"' {
-            self.out.push('"');
+            self.out.push_str(&s[self.i..=at]);
             self.i = at + 1;
             return Ok(Cow::Borrowed(&s[start..at]));
         }
+        self.out.push_str(&s[self.i..at]);
         // Escapes: unescape into a new string, and write each escaped character as
         // `serde_json` would.
         let mut text = String::with_capacity(n + 16);
@@ -319,13 +320,13 @@ impl<'v, F: FnMut(Spot<'_>, TextLeaf<'v>)> Walker<'v, '_, F> {
                 return Err(Unhandled);
             }
             text.push_str(&s[at..end]);
-            self.out.push_str(&s[at..end]);
-            at = end;
-            if b[at] == b'"' {
-                self.out.push('"');
-                self.i = at + 1;
+            if b[end] == b'"' {
+                self.out.push_str(&s[at..=end]);
+                self.i = end + 1;
                 return Ok(Cow::Owned(text));
             }
+            self.out.push_str(&s[at..end]);
+            at = end;
         }
     }
 
