@@ -1527,7 +1527,8 @@ mod tests {
     /// strings holding brackets, commas and escapes cut anywhere.
     #[test]
     fn elements_are_captured_alike_in_any_chunks() {
-        let text = br#"[{"t": "a"}, {"a": "x\"y\\", "b": ["[", "]", ",", "{"]},{"c":"}{","d":[1,{"e":"\\"}]} , "s\"]"]"#;
+        let text =
+            br#"[{"t": "a"}, {"a": "x\"y\\", "b": ["[", "]", ",", "{"]},{"c":"}{","d":[1,{"e":"\\"}]} , "s\"]"]"#;
         let capture = |cap: usize| {
             let input = std::io::BufReader::with_capacity(cap, &text[..]);
             let mut rows = super::JsonRows::new(input, super::Framing::Array, chrono::Utc::now(), 1 << 20);
