@@ -35,7 +35,7 @@ use serde_json::Value;
 
 use super::aliases::{lookup, Field, Target};
 use super::infer::{infer, SAMPLE};
-use super::json_text::{is_job_text, probe_head, walk_record, Scratch, TextLeaf};
+use super::json_text::{is_job_text, probe_head, quote_or_backslash, walk_record, Scratch, TextLeaf};
 use super::mapping::{build_job, Hit};
 use super::oversize::{self, PREVIEW_BYTES};
 use super::plan::{Plan, Why};
@@ -567,7 +567,12 @@ impl<R: BufRead> JsonRows<R> {
                     continue;
                 }
                 match chunk[i] {
-                    b'"' => text.open(),
+                    b'"' => {
+                        // Read past the string at once (to the chunk's end if it goes on).
+                        text.open();
+                        i = text.skip_rest(chunk, i + 1);
+                        continue;
+                    }
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' if depth > 0 => depth -= 1,
                     b',' | b']' if depth == 0 => {
@@ -1007,7 +1012,7 @@ impl InString {
 
     /// Inside a string at `chunk[at]`: where the string's closing quote ends in `chunk`, or
     /// `chunk.len()` when it goes on past it. It jumps from quote or backslash to the next
-    /// (`memchr2`): string contents are most of a record.
+    /// ([`quote_or_backslash`]): string contents are most of a record.
     #[inline]
     fn skip_rest(&mut self, chunk: &[u8], mut at: usize) -> usize {
         if self.escaped {
@@ -1015,7 +1020,7 @@ impl InString {
             at += 1;
         }
         while at < chunk.len() {
-            let Some(off) = memchr::memchr2(b'"', b'\\', &chunk[at..]) else { break };
+            let Some(off) = quote_or_backslash(&chunk[at..]) else { break };
             let i = at + off;
             if chunk[i] == b'"' {
                 self.inside = false;
@@ -1515,6 +1520,35 @@ mod tests {
             let end = s.skip_rest(a, 0);
             let end = if s.inside { a.len() + s.skip_rest(b, 0) } else { end };
             assert_eq!((end, s.inside), (8, false), "split at {split}");
+        }
+    }
+
+    /// An array's elements are captured alike however the reader cuts the file into chunks:
+    /// strings holding brackets, commas and escapes cut anywhere.
+    #[test]
+    fn elements_are_captured_alike_in_any_chunks() {
+        let text =
+            br#"[{"t": "a"}, {"a": "x\"y\\", "b": ["[", "]", ",", "{"]},{"c":"}{","d":[1,{"e":"\\"}]} , "s\"]"]"#;
+        let capture = |cap: usize| {
+            let input = std::io::BufReader::with_capacity(cap, &text[..]);
+            let mut rows = super::JsonRows::new(input, super::Framing::Array, chrono::Utc::now(), 1 << 20);
+            let mut elements = Vec::new();
+            while let Some(element) = rows.next_read().unwrap() {
+                let kind = match element {
+                    super::Element::Complete => "complete",
+                    super::Element::Blank => "blank",
+                    super::Element::Truncated => "truncated",
+                    super::Element::Oversize { .. } => "oversize",
+                };
+                elements.push(format!("{kind} {}", String::from_utf8_lossy(&rows.buf)));
+            }
+            elements
+        };
+        let whole = capture(1 << 16);
+        assert_eq!(whole.len(), 4, "{whole:?}");
+        assert_eq!(whole[3], r#"complete  "s\"]""#);
+        for cap in 1..text.len() {
+            assert_eq!(capture(cap), whole, "chunks of {cap}");
         }
     }
 

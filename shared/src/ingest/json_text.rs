@@ -276,18 +276,20 @@ impl<'v, F: FnMut(Spot<'_>, TextLeaf<'v>)> Walker<'v, '_, F> {
     fn string(&mut self) -> Walked<Cow<'v, str>> {
         let start = self.i + 1;
         let (s, b) = (self.s, self.b);
-        let n = memchr::memchr2(b'"', b'\\', &b[start..]).ok_or(Unhandled)?;
+        let n = string_stop(&b[start..]);
         let mut at = start + n;
-        if has_control(&b[start..at]) {
+        if !matches!(b.get(at), Some(b'"' | b'\\')) {
+            // A control character, or no closing quote.
             return Err(Unhandled);
         }
-        self.out.push('"');
-        self.out.push_str(&s[start..at]);
+        // The text is written as it is, quotes included (`self.i` is at the opening one), but
+        // for the escapes.
         if b[at] == b'"' {
-            self.out.push('"');
+            self.out.push_str(&s[self.i..=at]);
             self.i = at + 1;
             return Ok(Cow::Borrowed(&s[start..at]));
         }
+        self.out.push_str(&s[self.i..at]);
         // Escapes: unescape into a new string, and write each escaped character as
         // `serde_json` would.
         let mut text = String::with_capacity(n + 16);
@@ -313,19 +315,18 @@ impl<'v, F: FnMut(Spot<'_>, TextLeaf<'v>)> Walker<'v, '_, F> {
             at += 2;
             text.push(c);
             escape_char(self.out, c);
-            let n = memchr::memchr2(b'"', b'\\', &b[at..]).ok_or(Unhandled)?;
-            let end = at + n;
-            if has_control(&b[at..end]) {
+            let end = at + string_stop(b.get(at..).ok_or(Unhandled)?);
+            if !matches!(b.get(end), Some(b'"' | b'\\')) {
                 return Err(Unhandled);
             }
             text.push_str(&s[at..end]);
-            self.out.push_str(&s[at..end]);
-            at = end;
-            if b[at] == b'"' {
-                self.out.push('"');
-                self.i = at + 1;
+            if b[end] == b'"' {
+                self.out.push_str(&s[at..=end]);
+                self.i = end + 1;
                 return Ok(Cow::Owned(text));
             }
+            self.out.push_str(&s[at..end]);
+            at = end;
         }
     }
 
@@ -473,6 +474,11 @@ pub fn probe_head(
 /// Whether the object key `key` (no `/` in it) folds ([`super::aliases::fold_key`]) to one of
 /// `folded` (lower-case ASCII letters), without building the folded key.
 fn folds_to_one_of(key: &str, folded: &[&str]) -> bool {
+    if key.is_ascii() {
+        // The same fold, byte by byte: an ASCII letter lower-cases to one ASCII letter.
+        let fold = || key.bytes().filter(|b| !matches!(b, b' ' | b'_' | b'-')).map(|b| b.to_ascii_lowercase());
+        return folded.iter().any(|f| fold().eq(f.bytes()));
+    }
     let fold = || key.chars().filter(|c| !matches!(c, ' ' | '_' | '-' | '\u{feff}')).flat_map(char::to_lowercase);
     // A key of digits only folds to `*`, which none of `folded` is: its digits are none either.
     folded.iter().any(|f| fold().eq(f.chars()))
@@ -489,6 +495,83 @@ fn digits(b: &[u8]) -> usize {
 fn has_control(b: &[u8]) -> bool {
     // A reduction without an early exit, which the compiler turns into vector code.
     b.iter().fold(false, |found, &c| found | (c < 0x20))
+}
+
+/// Strings up to this long are scanned by [`stop_in_word`] alone.
+const SHORT_STRING: usize = 32;
+
+/// Where the first byte that stops a string's plain run is in `b`: a `"`, a `\` or a control
+/// character (`b.len()` if there is none). Most strings (keys, short values) end within
+/// [`SHORT_STRING`] bytes, read eight at a time; past that, `memchr2` finds the quote or
+/// backslash and a control character before it is looked for. Inlined into
+/// [`Walker::string`], which calls it for every string.
+#[inline(always)]
+fn string_stop(b: &[u8]) -> usize {
+    let short = b.len().min(SHORT_STRING);
+    let mut i = 0;
+    while i + 8 <= short {
+        let word = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+        if let Some(at) = stop_in_word(word) {
+            return i + at;
+        }
+        i += 8;
+    }
+    if b.len() <= SHORT_STRING {
+        // The last bytes, padded with a byte that stops nothing.
+        let mut last = [b'a'; 8];
+        last[..b.len() - i].copy_from_slice(&b[i..]);
+        return stop_in_word(u64::from_le_bytes(last)).map_or(b.len(), |at| i + at);
+    }
+    let end = memchr::memchr2(b'"', b'\\', &b[i..]).map_or(b.len(), |n| i + n);
+    if has_control(&b[i..end]) {
+        return i + b[i..end].iter().position(|&c| c < 0x20).expect("a control character");
+    }
+    end
+}
+
+/// Where the first `"` or backslash is in `b`, as `memchr::memchr2` says; the first
+/// [`SHORT_STRING`] bytes (where most strings end) read eight at a time, past them `memchr2`.
+#[inline]
+pub fn quote_or_backslash(b: &[u8]) -> Option<usize> {
+    let short = b.len().min(SHORT_STRING);
+    let mut i = 0;
+    while i + 8 <= short {
+        let word = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+        let flags = bytes_below(word ^ (ONES * u64::from(b'"')), 1) | bytes_below(word ^ (ONES * u64::from(b'\\')), 1);
+        if flags != 0 {
+            return Some(i + first_flag(flags));
+        }
+        i += 8;
+    }
+    memchr::memchr2(b'"', b'\\', &b[i..]).map(|n| i + n)
+}
+
+/// Eight ones, one in each byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `word` that is below `n` (at most 0x80), and maybe of bytes
+/// above such a byte (a borrow), never below it: the classic "a zero byte in a word" test, so
+/// the lowest flag ([`first_flag`]) is exact.
+#[inline]
+fn bytes_below(word: u64, n: u8) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH
+}
+
+/// The byte index (little-endian: the lowest byte first) of the lowest flag of `flags`.
+#[inline]
+fn first_flag(flags: u64) -> usize {
+    (flags.trailing_zeros() / 8) as usize
+}
+
+/// The index of the first byte of `word` (little-endian: its lowest byte first) that is a `"`,
+/// a backslash or below 0x20.
+#[inline]
+fn stop_in_word(word: u64) -> Option<usize> {
+    let flags = bytes_below(word ^ (ONES * u64::from(b'"')), 1)
+        | bytes_below(word ^ (ONES * u64::from(b'\\')), 1)
+        | bytes_below(word, 0x20);
+    (flags != 0).then(|| first_flag(flags))
 }
 
 /// Reads the `\uXXXX` escape `b` starts with (and the low surrogate after a high one): the
@@ -623,6 +706,41 @@ mod tests {
         .unwrap();
     }
 
+    /// `string_stop` finds what a byte-by-byte search finds, and `quote_or_backslash` what
+    /// `memchr2` finds, at every length and position,
+    /// among bytes on either side of each boundary its word tests draw.
+    #[test]
+    fn string_stops_are_found_as_a_plain_search_finds_them() {
+        let plain = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(b.len());
+        let quote = |b: &[u8]| {
+            assert_eq!(quote_or_backslash(b), memchr::memchr2(b'"', b'\\', b), "{b:?}");
+            plain(b)
+        };
+        let fillers = [b'a', b' ', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xa2, 0xdc, 0xff];
+        let stops = [b'"', b'\\', 0x00, 0x01, 0x1f];
+        for len in 0..80 {
+            for &filler in &fillers {
+                let base = vec![filler; len];
+                assert_eq!(string_stop(&base), quote(&base));
+                for at in 0..len {
+                    for &stop in &stops {
+                        let mut b = base.clone();
+                        b[at] = stop;
+                        assert_eq!(string_stop(&b), quote(&b), "{b:?}");
+                        // A second stop after the first, and a byte just past a boundary.
+                        for &other in &[b'"', 0x02, 0x21, 0x5d, 0x23] {
+                            for later in at + 1..len.min(at + 10) {
+                                let mut c = b.clone();
+                                c[later] = other;
+                                assert_eq!(string_stop(&c), quote(&c), "{c:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn numbers_are_spelled_as_serde_json_spells_them() {
         agrees(r#"{"a": 0, "b": -12, "c": 1.50, "d": 1e3, "e": -0, "f": 2.5E-3, "g": 0.1, "h": 1E+2}"#);
@@ -715,6 +833,15 @@ mod tests {
             "keyword\u{301}",
             "SEARCH_KEYWORD",
             "titel",
+            "Search-Term",
+            "search__query",
+            "k-e-y-w-o-r-d",
+            "KeyWords",
+            "-",
+            " ",
+            "query1",
+            "q",
+            "search+query",
         ];
         for key in keys {
             let folded = fold_key(key);
