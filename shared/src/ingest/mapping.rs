@@ -107,8 +107,8 @@ pub fn build_job(hits: &mut [Hit<'_>], reference: DateTime<Utc>) -> Result<Job, 
     let mut symbol_currency = None;
     // A packed terms cell ("Hourly: $10.00 - $30.00 Expert Est. time: 1 to 3 months, 30+
     // hrs/week") in a budget or job type column fills what the record's own columns do not.
-    let packed = fields.first(Field::Budget, packed_terms).or_else(|| fields.first(Field::JobType, packed_terms));
-    if let Some((terms, currency)) = &packed {
+    let mut packed = fields.first(Field::Budget, packed_terms).or_else(|| fields.first(Field::JobType, packed_terms));
+    if let Some((terms, currency)) = &mut packed {
         symbol_currency = *currency;
         if job_type == JobType::Unknown {
             job_type = terms.job_type.unwrap_or_default();
@@ -116,9 +116,9 @@ pub fn build_job(hits: &mut [Hit<'_>], reference: DateTime<Utc>) -> Result<Job, 
         hourly_min = hourly_min.or(terms.hourly_min);
         hourly_max = hourly_max.or(terms.hourly_max);
         fixed_budget = fixed_budget.or(terms.fixed_budget);
-        experience = experience.or_else(|| terms.experience_level.clone());
-        duration = duration.or_else(|| terms.duration.clone());
-        workload = workload.or_else(|| terms.workload.clone());
+        experience = experience.or_else(|| terms.experience_level.take());
+        duration = duration.or_else(|| terms.duration.take());
+        workload = workload.or_else(|| terms.workload.take());
     }
     // A budget in the job type's own text ("Hourly: $60.00 - $120.00") or in a budget column.
     let budget = match packed {
