@@ -46,9 +46,11 @@ pub struct Hit<'a> {
 
 impl Hit<'_> {
     /// The order [`build_job`] reads hits in: by field, then by the alias's rank, then by array
-    /// position.
-    pub fn order(&self) -> (Field, u8, Option<u32>) {
-        (self.target.field, self.target.rank, self.index)
+    /// position (none first), packed into one number that orders as that triple does (field
+    /// and rank take 8 bits each, the position 33), so sorting compares one word.
+    pub fn order(&self) -> u64 {
+        let index = self.index.map_or(0, |i| u64::from(i) + 1);
+        (self.target.field as u64) << 48 | u64::from(self.target.rank) << 40 | index
     }
 }
 
@@ -290,13 +292,15 @@ struct Fields<'h, 'a> {
 
 impl<'h, 'a> Fields<'h, 'a> {
     fn new(hits: &'h [Hit<'a>]) -> Self {
-        let mut starts = [0u32; Field::COUNT + 1];
-        let mut i = 0;
-        for (f, start) in starts.iter_mut().enumerate() {
-            while i < hits.len() && (hits[i].target.field as usize) < f {
-                i += 1;
+        // Each field's run starts at its first hit, or where the next field's does.
+        let mut starts = [hits.len() as u32; Field::COUNT + 1];
+        let mut next = 0;
+        for (i, hit) in hits.iter().enumerate() {
+            let f = hit.target.field as usize;
+            if f >= next {
+                starts[next..=f].fill(i as u32);
+                next = f + 1;
             }
-            *start = i as u32;
         }
         Fields { hits, starts }
     }
@@ -344,5 +348,37 @@ impl<'h, 'a> Fields<'h, 'a> {
             }
         }
         items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hits_order_as_field_rank_and_position() {
+        use super::{Field, Hit, Target};
+        let mut hits = Vec::new();
+        for (field, _) in Field::NAMES {
+            for rank in [0, 1, 7, u8::MAX] {
+                for index in [None, Some(0), Some(1), Some(41), Some(u32::MAX)] {
+                    hits.push(Hit { target: Target { field, rank }, index, value: "" });
+                }
+            }
+        }
+        for a in &hits {
+            for b in &hits {
+                let triple = |h: &Hit| (h.target.field, h.target.rank, h.index);
+                assert_eq!(a.order().cmp(&b.order()), triple(a).cmp(&triple(b)));
+            }
+        }
+        // Each field's run, as found by a search for it.
+        hits.sort_by_key(Hit::order);
+        for pick in [1usize, 3, 7] {
+            let some: Vec<Hit> = hits.iter().step_by(pick * 13).copied().collect();
+            let fields = super::Fields::new(&some);
+            for (field, _) in Field::NAMES {
+                let expected: Vec<u64> = some.iter().filter(|h| h.target.field == field).map(Hit::order).collect();
+                assert_eq!(fields.of(field).iter().map(Hit::order).collect::<Vec<_>>(), expected, "{field:?}");
+            }
+        }
     }
 }

@@ -44,10 +44,18 @@ impl Seen {
 /// `u64`), so that the number gives the text back.
 fn as_number(id: &str) -> Option<u64> {
     let b = id.as_bytes();
-    if b.is_empty() || b.len() > 19 || (b[0] == b'0' && b.len() > 1) || !b.iter().all(u8::is_ascii_digit) {
+    if b.is_empty() || b.len() > 19 || (b[0] == b'0' && b.len() > 1) {
         return None;
     }
-    Some(b.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0')))
+    let mut n = 0u64;
+    for &c in b {
+        let digit = c.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n * 10 + u64::from(digit);
+    }
+    Some(n)
 }
 
 #[cfg(test)]
