@@ -462,7 +462,7 @@ impl<R: BufRead> CsvRows<R> {
         match built {
             Ok(mut job) => {
                 job.raw = raw;
-                RowOutcome::Job { row, job: Box::new(job) }
+                RowOutcome::Job { row, job }
             }
             Err(reason) => RowOutcome::Rejected { row, reason: reason.to_string(), raw: Some(raw.to_value()) },
         }

@@ -378,7 +378,7 @@ impl<R: BufRead> JsonRows<R> {
             Ok(mut job) => {
                 job.search_keyword = keyword;
                 job.raw = value.into();
-                Ok(RowOutcome::Job { row, job: Box::new(job) })
+                Ok(RowOutcome::Job { row, job })
             }
             Err(reason) => Ok(RowOutcome::Rejected { row, reason: reason.to_string(), raw: Some(value) }),
         }
@@ -1074,7 +1074,7 @@ fn build_from_text(
         Ok(mut job) => {
             job.search_keyword = keyword;
             job.raw = Raw::Json(out);
-            RowOutcome::Job { row, job: Box::new(job) }
+            RowOutcome::Job { row, job }
         }
         Err(reason) => {
             let raw = serde_json::from_str(&out).ok();

@@ -81,7 +81,7 @@ impl std::fmt::Display for Rejection {
 /// row's come in that order already); `reference` resolves relative dates such as "Posted 17
 /// minutes ago". The job's [`Job::raw`] is left `Null` for the caller to fill: the hits usually
 /// borrow from the raw record, so it can only move in afterwards.
-pub fn build_job(hits: &mut [Hit<'_>], reference: DateTime<Utc>) -> Result<Job, Rejection> {
+pub fn build_job(hits: &mut [Hit<'_>], reference: DateTime<Utc>) -> Result<Box<Job>, Rejection> {
     if !hits.is_sorted_by_key(Hit::order) {
         hits.sort_by_key(Hit::order);
     }
@@ -179,7 +179,8 @@ pub fn build_job(hits: &mut [Hit<'_>], reference: DateTime<Utc>) -> Result<Job, 
         .or_else(|| symbol_currency.map(str::to_string));
 
     let external_urls = description.as_deref().map(extract_urls).unwrap_or_default();
-    Ok(Job {
+    // Built in its box: a `Job` is several hundred bytes, and the caller boxes it anyway.
+    Ok(Box::new(Job {
         job_id,
         url,
         title,
@@ -212,7 +213,7 @@ pub fn build_job(hits: &mut [Hit<'_>], reference: DateTime<Utc>) -> Result<Job, 
         external_urls,
         search_keyword: None,
         raw: Default::default(),
-    })
+    }))
 }
 
 /// The job's id, from the record's id column (`column`, normalised) and its URL.
