@@ -17,11 +17,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// mimalloc: the parse path allocates and frees a dozen small strings per job, and glibc's
-/// malloc/free were 15% of its instructions (bench/README.md, issue 9).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(name = "upflow", version, about = "Rank Upwork jobs from Apify exports")]
 struct Cli {

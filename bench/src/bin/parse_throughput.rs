@@ -2,17 +2,11 @@
 //!
 //! Reads the file through `Export` exactly as the splitter does (streaming, mapping every row
 //! onto a `Job`); with `--json` each job is also serialised to JSON, as `upflow parse` does.
-//! Prints MB/s, rows/s and peak RSS. Run it in release mode. It uses the splitter's global
-//! allocator, so its figures are the splitter's.
+//! Prints MB/s, rows/s and peak RSS. Run it in release mode.
 
 use std::time::Instant;
 
 use upflow::ingest::{Export, ExportItem, ReadOptions};
-
-/// mimalloc: the parse path allocates and frees a dozen small strings per job, and glibc's
-/// malloc/free were 15% of its instructions (bench/README.md, issue 9).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();

@@ -17,11 +17,6 @@ use upflow::queue::sender::{BatchSink, EntryFailure};
 use upflow::queue::sqs::SqsQueue;
 use upflow::split::{Splitter, SplitterConfig};
 
-/// mimalloc: the parse path allocates and frees a dozen small strings per job, and glibc's
-/// malloc/free were 15% of its instructions (bench/README.md, issue 9).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// A queue that counts what it is given.
 #[derive(Default)]
 struct Counting(AtomicU64);

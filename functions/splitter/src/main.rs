@@ -3,11 +3,6 @@
 use aws_lambda_events::event::s3::S3Event;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 
-/// mimalloc: the parse path allocates and frees a dozen small strings per job, and glibc's
-/// malloc/free were 15% of its instructions (bench/README.md, issue 9).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let started = std::time::Instant::now();
