@@ -17,6 +17,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc, set up not to cost memory (`upflow::alloc`): the parse path allocates and frees a
+/// dozen small strings per job (bench/README.md, issue 9).
+#[global_allocator]
+static ALLOCATOR: upflow::alloc::Allocator = upflow::alloc::Allocator;
+
 #[derive(Parser)]
 #[command(name = "upflow", version, about = "Rank Upwork jobs from Apify exports")]
 struct Cli {

@@ -4,6 +4,8 @@
 //! ([`store`] for Postgres, [`queue`] for SQS, [`blob`] for S3); [`split`] is the splitter
 //! function's service, which the Lambda binary only wires to its event.
 
+#[cfg(feature = "allocator")]
+pub mod alloc;
 pub mod aws;
 pub mod blob;
 pub mod bot;

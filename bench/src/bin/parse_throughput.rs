@@ -2,11 +2,17 @@
 //!
 //! Reads the file through `Export` exactly as the splitter does (streaming, mapping every row
 //! onto a `Job`); with `--json` each job is also serialised to JSON, as `upflow parse` does.
-//! Prints MB/s, rows/s and peak RSS. Run it in release mode.
+//! Prints MB/s, rows/s and peak RSS. Run it in release mode. It uses the splitter's global
+//! allocator, so its figures are the splitter's.
 
 use std::time::Instant;
 
 use upflow::ingest::{Export, ExportItem, ReadOptions};
+
+/// mimalloc, set up not to cost memory (`upflow::alloc`): the parse path allocates and frees a
+/// dozen small strings per job (bench/README.md, issue 9).
+#[global_allocator]
+static ALLOCATOR: upflow::alloc::Allocator = upflow::alloc::Allocator;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();

@@ -17,6 +17,11 @@ use upflow::queue::sender::{BatchSink, EntryFailure};
 use upflow::queue::sqs::SqsQueue;
 use upflow::split::{Splitter, SplitterConfig};
 
+/// mimalloc, set up not to cost memory (`upflow::alloc`): the parse path allocates and frees a
+/// dozen small strings per job (bench/README.md, issue 9).
+#[global_allocator]
+static ALLOCATOR: upflow::alloc::Allocator = upflow::alloc::Allocator;
+
 /// A queue that counts what it is given.
 #[derive(Default)]
 struct Counting(AtomicU64);
