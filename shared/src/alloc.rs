@@ -54,18 +54,33 @@ fn ensure_set_up() {
     }
 }
 
-// SAFETY: every call is passed on to mimalloc's allocator unchanged.
+/// The alignment every mimalloc block has (its blocks are whole words). A layout that asks for
+/// no more goes to `mi_malloc`, which skips the aligned path's checks (about 26 instructions an
+/// allocation, 3% of a pandas row): what Rust's `System` allocator does with `malloc`.
+const WORD: usize = std::mem::size_of::<usize>();
+
+// SAFETY: every call is passed on to mimalloc, aligned as the layout asks.
 unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ensure_set_up();
-        unsafe { MiMalloc.alloc(layout) }
+        if layout.align() <= WORD {
+            // SAFETY: mimalloc's blocks are word-aligned; a word or less needs no more.
+            unsafe { libmimalloc_sys::mi_malloc(layout.size()).cast() }
+        } else {
+            unsafe { MiMalloc.alloc(layout) }
+        }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         ensure_set_up();
-        unsafe { MiMalloc.alloc_zeroed(layout) }
+        if layout.align() <= WORD {
+            // SAFETY: as in `alloc`.
+            unsafe { libmimalloc_sys::mi_zalloc(layout.size()).cast() }
+        } else {
+            unsafe { MiMalloc.alloc_zeroed(layout) }
+        }
     }
 
     #[inline]
@@ -76,7 +91,12 @@ unsafe impl GlobalAlloc for Allocator {
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        unsafe { MiMalloc.realloc(ptr, layout, new_size) }
+        if layout.align() <= WORD {
+            // SAFETY: as in `alloc`; `ptr` is a block of ours.
+            unsafe { libmimalloc_sys::mi_realloc(ptr.cast(), new_size).cast() }
+        } else {
+            unsafe { MiMalloc.realloc(ptr, layout, new_size) }
+        }
     }
 }
 
