@@ -383,3 +383,42 @@ fn the_upwork_id_in_the_url_wins_over_a_scrapers_own_id() {
     let b = br#"{"id": 991, "title": "T", "link": "https://www.upwork.com/jobs/T_~022058436318428575090/"}"#;
     assert_eq!(only_jobs("a.json", a)[0].job_id, only_jobs("b.jsonl", b)[0].job_id);
 }
+
+#[test]
+fn items_come_out_in_row_order_with_a_duplicate_on_the_very_next_row() {
+    // The export reads one row ahead (to start loading the next id's entry in the
+    // de-duplication set): every row still comes out once, in order, a duplicate right after
+    // its first is found (numeric ids and ciphertexts both), and the end stays the end.
+    let csv = "id,title\n2058436318428575090,A\n2058436318428575090,A again\n,No id\n~01abc,B\n~01abc,B again\n\
+               9,C\n10,D\n9,C again\n";
+    let options = ReadOptions {
+        name: "ahead.csv".into(),
+        format: None,
+        reference_time: Utc.with_ymd_and_hms(2024, 6, 6, 12, 0, 0).unwrap(),
+    };
+    let mut export = upflow::ingest::Export::open(csv.as_bytes(), &options).unwrap();
+    let mut seen = Vec::new();
+    while let Some(item) = export.next_item() {
+        seen.push(match item.unwrap() {
+            ExportItem::Job { row, job } => format!("{row} job {}", job.job_id),
+            ExportItem::Duplicate { row, job_id, first_row } => format!("{row} duplicate of {first_row} ({job_id})"),
+            ExportItem::Rejected { row, .. } => format!("{row} rejected"),
+        });
+    }
+    assert_eq!(
+        seen,
+        [
+            "1 job 2058436318428575090",
+            "2 duplicate of 1 (2058436318428575090)",
+            "3 rejected",
+            "4 job ~01abc",
+            "5 duplicate of 4 (~01abc)",
+            "6 job 9",
+            "7 job 10",
+            "8 duplicate of 6 (9)",
+        ]
+    );
+    assert!(export.next_item().is_none() && export.next_item().is_none(), "the end stays the end");
+    let counts = export.counts();
+    assert_eq!((counts.rows, counts.parsed, counts.duplicates, counts.rejected), (8, 4, 3, 1));
+}

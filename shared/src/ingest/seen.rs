@@ -8,27 +8,22 @@
 //! text, inline up to 24 bytes. Only a canonical decimal (no sign, no leading zero) is kept as
 //! a number, so `0123` and `123` stay two ids.
 
+mod numbers;
+
 use compact_str::CompactString;
 
 /// Job id -> the row it was first seen in.
 #[derive(Debug, Default)]
 pub struct Seen {
-    numeric: foldhash::HashMap<u64, u64>,
+    numeric: numbers::Numbers,
     text: foldhash::HashMap<CompactString, u64>,
 }
 
 impl Seen {
     /// The row `id` was first seen in, if it was; else records it as first seen in `row`.
     pub fn first_row_or_insert(&mut self, id: &str, row: u64) -> Option<u64> {
-        use std::collections::hash_map::Entry;
         match as_number(id) {
-            Some(n) => match self.numeric.entry(n) {
-                Entry::Occupied(first) => Some(*first.get()),
-                Entry::Vacant(slot) => {
-                    slot.insert(row);
-                    None
-                }
-            },
+            Some(n) => self.numeric.first_row_or_insert(n, row),
             None => match self.text.get(id) {
                 Some(&first) => Some(first),
                 None => {
@@ -36,6 +31,16 @@ impl Seen {
                     None
                 }
             },
+        }
+    }
+}
+
+impl Seen {
+    /// Starts loading what [`Seen::first_row_or_insert`] will read for `id`, for a call a row
+    /// later (see `Export::next_item`).
+    pub fn prefetch(&self, id: &str) {
+        if let Some(n) = as_number(id) {
+            self.numeric.prefetch(n);
         }
     }
 }
