@@ -6,8 +6,10 @@
 //! mimalloc, set up so that it does not cost memory:
 //!
 //! - **No transparent huge pages** for the process (`prctl(PR_SET_THP_DISABLE)`). Where the
-//!   kernel backs touched memory with 2 MiB pages (`always`, as on our machines), every arena
-//!   page mimalloc touches costs 2 MiB of RSS: the splitter's peak went from 39 to 69 MiB.
+//!   kernel backs touched memory with 2 MiB pages (`always`), or where it honours mimalloc's
+//!   own `MADV_HUGEPAGE` advice on its large regions (`madvise`), every arena page mimalloc
+//!   touches can cost 2 MiB of RSS: on an `always` machine the splitter's peak went from 39 to
+//!   69 MiB.
 //! - **Arenas committed on demand** (mimalloc's `arena_eager_commit` off), not all at once.
 //!
 //! Both are set by the allocator itself before its first allocation, so every binary that
@@ -23,8 +25,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use mimalloc::MiMalloc;
 
-/// mimalloc's option numbers (`mi_option_e` in its v2 `mimalloc.h`); the sys crate does not name
-/// these two.
+/// mimalloc's number for its `arena_eager_commit` option (`mi_option_e` in its v2
+/// `mimalloc.h`), which the sys crate does not name.
 const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 
 /// mimalloc, with transparent huge pages off and arenas committed on demand (see the module doc).
@@ -101,7 +103,7 @@ unsafe impl GlobalAlloc for Allocator {
 }
 
 /// Whether this process runs with the settings above: transparent huge pages off (Linux) and
-/// mimalloc's arenas committed on demand. For tests and start-up logs.
+/// mimalloc's arenas committed on demand. For tests.
 pub fn is_set_up() -> bool {
     // SAFETY: reads one of mimalloc's option values.
     let lazy_commit = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_ARENA_EAGER_COMMIT) } == 0;

@@ -313,9 +313,7 @@ impl<R: Read> Export<R> {
             },
         }))
     }
-}
 
-impl<R: Read> Export<R> {
     /// The next row's outcome from the reader; `None` at the end.
     fn read_row(&mut self) -> Option<Result<RowOutcome, ExportError>> {
         match &mut self.rows {

@@ -2,7 +2,7 @@
 //! within a file.
 //!
 //! One entry per job, so for a large export this set is most of the parse's memory (1.1 M
-//! pandas rows: about 64 MiB of table), and on a virtual machine each new page of it is costly
+//! pandas rows: 32 MiB of table), and on a virtual machine each new page of it is costly
 //! to touch. Upwork's numeric ids (`2058436318428575090`, up to 19 digits) are kept as the
 //! number, 16 bytes an entry; any other id (a `~01…` ciphertext, a URL fingerprint) as its
 //! text, inline up to 24 bytes. Only a canonical decimal (no sign, no leading zero) is kept as
@@ -33,9 +33,7 @@ impl Seen {
             },
         }
     }
-}
 
-impl Seen {
     /// Starts loading what [`Seen::first_row_or_insert`] will read for `id`, for a call a row
     /// later (see `Export::next_item`).
     pub fn prefetch(&self, id: &str) {
