@@ -10,8 +10,13 @@ fn the_process_is_set_up_by_the_first_allocation() {
     assert!(upflow::alloc::is_set_up());
 }
 
+/// Taken by the tests that allocate megabytes, so that the resident-set test does not count
+/// another test's blocks (the harness runs tests on parallel threads).
+static BIG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn allocations_of_every_size_and_alignment_round_trip() {
+    let _big = BIG.lock().unwrap_or_else(|e| e.into_inner());
     for size in [1usize, 7, 16, 100, 4096, 70_000, 5 << 20] {
         for align in [1usize, 8, 64, 4096] {
             let layout = std::alloc::Layout::from_size_align(size, align).unwrap();
@@ -45,6 +50,7 @@ fn touched_memory_costs_small_pages_even_where_huge_ones_are_asked_for() {
     // pages each write faults in a 2 MiB page, 64 MiB in all: the kernel does that for memory
     // advised MADV_HUGEPAGE (as mimalloc advises its large regions) or for all memory (`always`),
     // unless the process has opted out, as the allocator does.
+    let _big = BIG.lock().unwrap_or_else(|e| e.into_inner());
     const SIZE: usize = 64 << 20;
     let layout = std::alloc::Layout::from_size_align(SIZE, 2 << 20).unwrap();
     // SAFETY: non-zero size; freed below with the same layout.
