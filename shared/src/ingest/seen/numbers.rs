@@ -31,20 +31,14 @@ impl Numbers {
             self.grow();
         }
         let key = id + 1;
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(key);
-        loop {
-            let slot = &mut self.slots[i];
-            if slot[0] == key {
-                return Some(slot[1]);
-            }
-            if slot[0] == 0 {
-                *slot = [key, row];
-                self.len += 1;
-                return None;
-            }
-            i = (i + 1) & mask;
+        let i = self.probe(key);
+        let slot = &mut self.slots[i];
+        if slot[0] == key {
+            return Some(slot[1]);
         }
+        *slot = [key, row];
+        self.len += 1;
+        None
     }
 
     /// Starts loading the slot a probe for `id` begins at, so that a lookup of it a little
@@ -63,17 +57,23 @@ impl Numbers {
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
     }
 
+    /// The slot holding `key`, else the empty slot where its probe ends.
+    fn probe(&self, key: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        while self.slots[i][0] != key && self.slots[i][0] != 0 {
+            i = (i + 1) & mask;
+        }
+        i
+    }
+
     /// Doubles the table (the first one has 1,024 slots) and moves every entry over.
     #[cold]
     fn grow(&mut self) {
         let capacity = (self.slots.len() * 2).max(1024);
         let old = std::mem::replace(&mut self.slots, vec![[0, 0]; capacity]);
-        let mask = capacity - 1;
         for slot in old.into_iter().filter(|s| s[0] != 0) {
-            let mut i = self.home(slot[0]);
-            while self.slots[i][0] != 0 {
-                i = (i + 1) & mask;
-            }
+            let i = self.probe(slot[0]);
             self.slots[i] = slot;
         }
     }
